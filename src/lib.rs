@@ -1,0 +1,20 @@
+//! topicgate: Kafka topics governed as code.
+//!
+//! The tool is one pipeline; each stage is a module:
+//!
+//! ```text
+//! load specs ──► validate ──► describe cluster ──► diff ──► plan ──► apply
+//!                                     │                        │
+//!                                     └────────► check ◄───────┘ (findings)
+//!                                                  │
+//!                                               render (text | json | markdown)
+//! ```
+//!
+//! Loading, diffing and planning are pure functions over plain data (`TopicSpec`,
+//! `ClusterState`, `Plan`). Only `kafka` talks to a broker; only `render` formats output.
+
+pub mod config_catalog;
+pub mod diagnostic;
+pub mod load;
+pub mod position;
+pub mod topic_spec;

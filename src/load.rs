@@ -1,0 +1,646 @@
+//! `load`: finds spec files, parses them and validates every topic, collecting all problems
+//! (with file:line:col) before failing. Nothing here talks to a cluster.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value;
+
+use crate::config_catalog::{self, RawValue};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::position::{self, Pos, PosNode};
+use crate::topic_spec::{Origin, SpecSet, TopicSpec};
+
+/// Keys a topic entry may have.
+pub const TOPIC_KEYS: &[&str] = &[
+    "name",
+    "partitions",
+    "replication_factor",
+    "configs",
+    "owner",
+    "description",
+    "labels",
+    "delete",
+];
+
+/// Why specs could not be loaded: every diagnostic found (warnings included).
+#[derive(Debug, thiserror::Error)]
+#[error("{} problem(s) in the specs", .diagnostics.iter().filter(|d| d.severity == Severity::Error).count())]
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+    /// A path could not be read at all (as opposed to a file with invalid content).
+    pub unreadable: bool,
+}
+
+/// The loaded specs and the warnings found while loading them.
+#[derive(Debug)]
+pub struct Loaded {
+    pub specs: SpecSet,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads all spec files under `paths` (files, or directories searched recursively for
+/// `*.yaml` / `*.yml`; hidden entries skipped).
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
+    let mut diagnostics = Vec::new();
+    let mut unreadable = false;
+    let mut files = Vec::new();
+    for path in paths {
+        match discover(path) {
+            Ok(found) => {
+                if found.is_empty() {
+                    diagnostics.push(Diagnostic::warning(
+                        path,
+                        None,
+                        "no spec files (`*.yaml`, `*.yml`) found here",
+                    ));
+                }
+                files.extend(found)
+            }
+            Err(message) => {
+                unreadable = true;
+                diagnostics.push(Diagnostic::error(path, None, message));
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+
+    let mut topics: Vec<TopicSpec> = Vec::new();
+    for file in &files {
+        match std::fs::read_to_string(file) {
+            Ok(text) => parse_file(file, &text, &mut topics, &mut diagnostics),
+            Err(e) => {
+                unreadable = true;
+                diagnostics.push(Diagnostic::error(file, None, format!("cannot read: {e}")));
+            }
+        }
+    }
+    let topics = check_across_files(topics, &mut diagnostics);
+
+    diagnostics.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(LoadError {
+            diagnostics,
+            unreadable,
+        });
+    }
+    Ok(Loaded {
+        specs: SpecSet { topics, files },
+        warnings: diagnostics,
+    })
+}
+
+fn discover(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        _ => format!("cannot read: {e}"),
+    })?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| format!("cannot read: {e}"))?;
+        let is_yaml = matches!(
+            entry.path().extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        if entry.file_type().is_file() && is_yaml {
+            found.push(entry.into_path());
+        }
+    }
+    Ok(found)
+}
+
+/// Parses one file's text into topics, adding diagnostics for everything wrong with it.
+pub fn parse_file(file: &Path, text: &str, out: &mut Vec<TopicSpec>, diags: &mut Vec<Diagnostic>) {
+    let value: Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            // serde_yaml refuses repeated keys but points at the enclosing mapping; the position
+            // index knows where each repeat is.
+            let repeats = position::index(text)
+                .map(|root| {
+                    root.all_duplicate_keys()
+                        .into_iter()
+                        .map(|(key, first, again)| (key.to_string(), first, again))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            if !repeats.is_empty() && e.to_string().contains("duplicate entry") {
+                for (key, first, again) in repeats {
+                    let message = format!("`{key}` appears twice (first at line {})", first.line);
+                    diags.push(Diagnostic::error(file, Some(again), message));
+                }
+                return;
+            }
+            let pos = e.location().map(|l| Pos {
+                line: l.line(),
+                col: l.column(),
+            });
+            let message = strip_location(&e.to_string());
+            diags.push(Diagnostic::error(file, pos, format!("invalid YAML: {message}")));
+            return;
+        }
+    };
+    let index = position::index(text);
+    let mut w = Walker {
+        file,
+        diags,
+        fallback: Pos { line: 1, col: 1 },
+    };
+    w.file_root(&value, index.as_ref(), out);
+}
+
+/// serde_yaml appends " at line L column C" to messages; the location is reported separately.
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+struct Walker<'a> {
+    file: &'a Path,
+    diags: &'a mut Vec<Diagnostic>,
+    /// The nearest known position, used when a node has none (aliases, merged keys).
+    fallback: Pos,
+}
+
+impl Walker<'_> {
+    fn error(&mut self, pos: Option<Pos>, message: impl Into<String>) {
+        let pos = pos.or(Some(self.fallback));
+        self.diags.push(Diagnostic::error(self.file, pos, message));
+    }
+
+    fn warning(&mut self, pos: Option<Pos>, message: impl Into<String>) {
+        let pos = pos.or(Some(self.fallback));
+        self.diags.push(Diagnostic::warning(self.file, pos, message));
+    }
+
+    fn file_root(&mut self, value: &Value, index: Option<&PosNode>, out: &mut Vec<TopicSpec>) {
+        let map = match value {
+            Value::Mapping(m) => m,
+            Value::Null => {
+                self.error(None, "empty spec file: expected a `topics:` list");
+                return;
+            }
+            _ => {
+                self.error(
+                    index.map(|n| n.pos),
+                    "a spec file must be a mapping with a `topics:` list",
+                );
+                return;
+            }
+        };
+        let mut topics = None;
+        for (key, v) in map {
+            match key.as_str() {
+                Some("topics") => topics = Some(v),
+                Some(other) => {
+                    let pos = index.and_then(|n| n.key_pos(other));
+                    self.error(pos, unknown_key_message(other, &["topics"], "a spec file"));
+                }
+                None => self.error(index.map(|n| n.pos), "keys must be strings"),
+            }
+        }
+        let Some(topics) = topics else {
+            self.error(index.map(|n| n.pos), "missing the `topics:` list");
+            return;
+        };
+        let topics_index = index.and_then(|n| n.get("topics"));
+        let items = match topics {
+            Value::Sequence(items) => items,
+            Value::Null => return,
+            _ => {
+                self.error(topics_index.map(|n| n.pos), "`topics` must be a list of topic entries");
+                return;
+            }
+        };
+        for (i, item) in items.iter().enumerate() {
+            let node = topics_index.and_then(|n| n.index(i));
+            if let Some(n) = node {
+                self.fallback = n.pos;
+            }
+            if let Some(spec) = self.topic(item, node) {
+                out.push(spec);
+            }
+        }
+    }
+
+    fn topic(&mut self, value: &Value, node: Option<&PosNode>) -> Option<TopicSpec> {
+        let pos = node.map(|n| n.pos);
+        let Value::Mapping(map) = value else {
+            self.error(
+                pos,
+                "each entry of `topics` must be a mapping with `name`, `partitions` and `replication_factor`",
+            );
+            return None;
+        };
+        let errors_before = self.error_count();
+        let mut name = None;
+        let mut partitions = None;
+        let mut replication_factor = None;
+        let mut configs = BTreeMap::new();
+        let mut owner = None;
+        let mut description = None;
+        let mut labels = BTreeMap::new();
+        let mut delete = false;
+        // Keys a misspelt key was taken for: their absence is already explained.
+        let mut suggested: Vec<&str> = Vec::new();
+        for (key, v) in map {
+            let Some(key) = key.as_str() else {
+                self.error(pos, "keys must be strings");
+                continue;
+            };
+            let vpos = node.and_then(|n| n.get(key)).map(|n| n.pos);
+            let kpos = node.and_then(|n| n.key_pos(key));
+            match key {
+                "name" => match v {
+                    Value::String(s) => {
+                        if let Err(why) = check_topic_name(s) {
+                            self.error(vpos, why);
+                        }
+                        name = Some(s.clone());
+                    }
+                    _ => self.error(vpos, format!("`name` must be a string, got {}", kind(v))),
+                },
+                "partitions" => {
+                    partitions = self.count(v, vpos, "partitions", i32::MAX as i64).map(|n| n as i32)
+                }
+                "replication_factor" => {
+                    replication_factor = self
+                        .count(v, vpos, "replication_factor", i16::MAX as i64)
+                        .map(|n| n as i16)
+                }
+                "configs" => configs = self.configs(v, node.and_then(|n| n.get("configs")), vpos),
+                "owner" => owner = self.text(v, vpos, "owner"),
+                "description" => description = self.text(v, vpos, "description"),
+                "labels" => labels = self.labels(v, vpos),
+                "delete" => match v {
+                    Value::Bool(b) => delete = *b,
+                    _ => self.error(vpos, format!("`delete` must be `true` or `false`, got {}", kind(v))),
+                },
+                other => {
+                    if let Some(s) = config_catalog::closest(other, TOPIC_KEYS.iter().copied()) {
+                        suggested.push(s);
+                    }
+                    self.error(kpos, unknown_key_message(other, TOPIC_KEYS, "a topic entry"))
+                }
+            }
+        }
+        let Some(name) = name else {
+            self.error(pos, "topic entry has no `name`");
+            return None;
+        };
+        if !delete {
+            if !map.contains_key("partitions") && !suggested.contains(&"partitions") {
+                self.error(pos, format!("topic `{name}` has no `partitions`"));
+            }
+            if !map.contains_key("replication_factor") && !suggested.contains(&"replication_factor") {
+                self.error(pos, format!("topic `{name}` has no `replication_factor`"));
+            }
+        } else if !configs.is_empty() {
+            self.warning(pos, format!("topic `{name}` is marked `delete: true`; its `configs` are ignored"));
+        }
+        if self.error_count() > errors_before {
+            return None;
+        }
+        Some(TopicSpec {
+            name,
+            partitions,
+            replication_factor,
+            configs,
+            owner,
+            description,
+            labels,
+            delete,
+            origin: Origin {
+                file: self.file.to_path_buf(),
+                pos: pos.unwrap_or(self.fallback),
+            },
+        })
+    }
+
+    fn error_count(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error && d.file == self.file)
+            .count()
+    }
+
+    fn count(&mut self, v: &Value, pos: Option<Pos>, key: &str, max: i64) -> Option<i64> {
+        match v.as_i64() {
+            Some(n) if n >= 1 && n <= max => Some(n),
+            Some(n) if n < 1 => {
+                self.error(pos, format!("`{key}` must be at least 1, got {n}"));
+                None
+            }
+            Some(n) => {
+                self.error(pos, format!("`{key}` must be at most {max}, got {n}"));
+                None
+            }
+            None => {
+                self.error(pos, format!("`{key}` must be a whole number, got {}", kind(v)));
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, v: &Value, pos: Option<Pos>, key: &str) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            _ => {
+                self.error(pos, format!("`{key}` must be a string, got {}", kind(v)));
+                None
+            }
+        }
+    }
+
+    fn labels(&mut self, v: &Value, pos: Option<Pos>) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let Value::Mapping(map) = v else {
+            self.error(pos, format!("`labels` must be a mapping of names to values, got {}", kind(v)));
+            return out;
+        };
+        for (k, val) in map {
+            match (k.as_str(), scalar_text(val)) {
+                (Some(k), Some(val)) => {
+                    out.insert(k.to_string(), val);
+                }
+                _ => self.error(pos, "`labels` entries must be `name: value` with scalar values"),
+            }
+        }
+        out
+    }
+
+    fn configs(&mut self, v: &Value, node: Option<&PosNode>, pos: Option<Pos>) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let map = match v {
+            Value::Mapping(m) => m,
+            Value::Null => return out,
+            _ => {
+                self.error(pos, format!("`configs` must be a mapping of config names to values, got {}", kind(v)));
+                return out;
+            }
+        };
+        for (k, val) in map {
+            let Some(key) = k.as_str() else {
+                self.error(pos, "config names must be strings");
+                continue;
+            };
+            let kpos = node.and_then(|n| n.key_pos(key));
+            let vpos = node.and_then(|n| n.get(key)).map(|n| n.pos).or(kpos);
+            let Some(def) = config_catalog::lookup(key) else {
+                let mut msg = format!("`{key}` is not a Kafka topic-level config");
+                if let Some(s) = config_catalog::suggest(key) {
+                    msg.push_str(&format!("; did you mean `{s}`?"));
+                }
+                self.error(kpos, msg);
+                continue;
+            };
+            if let Some(version) = def.removed_in {
+                self.warning(kpos, format!("`{key}` was removed in Kafka {version}; brokers from {version} on reject or ignore it"));
+            }
+            let raw = match val {
+                Value::Number(n) => match n.as_i64() {
+                    Some(i) => RawValue::Int(i),
+                    None => RawValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+                },
+                Value::Bool(b) => RawValue::Bool(*b),
+                Value::String(s) => RawValue::Str(s.clone()),
+                Value::Sequence(items) => {
+                    let texts: Option<Vec<String>> = items.iter().map(scalar_text).collect();
+                    match texts {
+                        Some(t) => RawValue::List(t),
+                        None => {
+                            self.error(vpos, format!("`{key}` must be a value or a list of values"));
+                            continue;
+                        }
+                    }
+                }
+                Value::Null => {
+                    self.error(vpos, format!("`{key}` has no value; remove the line to leave it unset"));
+                    continue;
+                }
+                _ => {
+                    self.error(vpos, format!("`{key}` must be a value, got {}", kind(val)));
+                    continue;
+                }
+            };
+            match config_catalog::normalise(def, &raw) {
+                Ok(normalised) => {
+                    out.insert(key.to_string(), normalised);
+                }
+                Err(msg) => self.error(vpos, msg),
+            }
+        }
+        out
+    }
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a decimal number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+fn unknown_key_message(key: &str, known: &[&str], what: &str) -> String {
+    let mut msg = format!("unknown key `{key}` in {what}");
+    if let Some(s) = config_catalog::closest(key, known.iter().copied()) {
+        msg.push_str(&format!("; did you mean `{s}`?"));
+    } else {
+        let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+        msg.push_str(&format!(" (expected one of {})", list.join(", ")));
+    }
+    msg
+}
+
+/// Kafka's topic name rules. N.B. KAFKA.md: `[a-zA-Z0-9._-]`, 1 to 249 characters, not `.` or `..`.
+pub fn check_topic_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("topic name is empty".into());
+    }
+    if name == "." || name == ".." {
+        return Err(format!("`{name}` is not a legal topic name"));
+    }
+    if name.len() > 249 {
+        return Err(format!(
+            "topic name `{}…` is {} characters long; Kafka allows at most 249",
+            &name[..40.min(name.len())],
+            name.len()
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Err(format!(
+            "topic name `{name}` contains {bad:?}; Kafka allows only ASCII letters, digits, `.`, `_` and `-`"
+        ));
+    }
+    Ok(())
+}
+
+/// Duplicates across all files, and names that collide once `.` and `_` are treated alike.
+fn check_across_files(topics: Vec<TopicSpec>, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, TopicSpec> {
+    let mut by_name: BTreeMap<String, TopicSpec> = BTreeMap::new();
+    let mut by_metric_name: BTreeMap<String, String> = BTreeMap::new();
+    for spec in topics {
+        if let Some(first) = by_name.get(&spec.name) {
+            diags.push(Diagnostic::error(
+                &spec.origin.file,
+                Some(spec.origin.pos),
+                format!(
+                    "topic `{}` is declared twice: here and at {}",
+                    spec.name,
+                    first.origin.location()
+                ),
+            ));
+            continue;
+        }
+        // N.B. KAFKA.md: names differing only by `.` vs `_` collide in metric names.
+        let metric_name = spec.name.replace('.', "_");
+        if let Some(other) = by_metric_name.get(&metric_name) {
+            let other = &by_name[other];
+            diags.push(Diagnostic::error(
+                &spec.origin.file,
+                Some(spec.origin.pos),
+                format!(
+                    "topic `{}` collides with `{}` (at {}): names that differ only by `.` and `_` clash in Kafka's metric names, and Kafka refuses to create the second",
+                    spec.name,
+                    other.name,
+                    other.origin.location()
+                ),
+            ));
+            continue;
+        }
+        by_metric_name.insert(metric_name, spec.name.clone());
+        by_name.insert(spec.name.clone(), spec);
+    }
+    by_name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Vec<TopicSpec>, Vec<Diagnostic>) {
+        let mut topics = Vec::new();
+        let mut diags = Vec::new();
+        parse_file(Path::new("t.yaml"), text, &mut topics, &mut diags);
+        (topics, diags)
+    }
+
+    fn messages(diags: &[Diagnostic]) -> Vec<String> {
+        diags.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn a_valid_topic_is_normalised() {
+        let (topics, diags) = parse(
+            "topics:\n  - name: orders.created\n    partitions: 12\n    replication_factor: 3\n    owner: team-a\n    configs:\n      retention.ms: 7d\n      cleanup.policy: delete\n      min.insync.replicas: 2\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = &topics[0];
+        assert_eq!(t.name, "orders.created");
+        assert_eq!(t.partitions, Some(12));
+        assert_eq!(t.replication_factor, Some(3));
+        assert_eq!(t.configs["retention.ms"], "604800000");
+        assert_eq!(t.configs["min.insync.replicas"], "2");
+        assert_eq!(t.origin.pos, Pos { line: 2, col: 5 });
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_position() {
+        let (topics, diags) = parse(
+            "topics:\n  - name: bad name\n    partitons: 3\n    replication_factor: 0\n    configs:\n      retention.msec: 1\n      cleanup.policy: compacted\n  - name: ok\n    partitions: x\n    replication_factor: 1\n",
+        );
+        assert!(topics.is_empty());
+        let got = messages(&diags);
+        let expect = [
+            "(t.yaml:2:11)",
+            "unknown key `partitons` in a topic entry; did you mean `partitions`? (t.yaml:3:5)",
+            "`replication_factor` must be at least 1, got 0 (t.yaml:4:25)",
+            "`retention.msec` is not a Kafka topic-level config; did you mean `retention.ms`? (t.yaml:6:7)",
+            "did you mean `compact`? (t.yaml:7:23)",
+            "`partitions` must be a whole number, got a string (t.yaml:9:17)",
+        ];
+        for e in expect {
+            assert!(got.iter().any(|g| g.contains(e)), "missing {e:?} in {got:#?}");
+        }
+        // The misspelt `partitons` already explains the missing `partitions`.
+        assert_eq!(got.len(), expect.len(), "{got:#?}");
+    }
+
+    #[test]
+    fn malformed_yaml_names_the_line() {
+        let (_, diags) = parse("topics:\n  - name: a\n    partitions: [1\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.starts_with("invalid YAML"), "{:?}", diags[0]);
+        assert!(diags[0].pos.is_some());
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let (_, diags) = parse("topics:\n  - name: a\n    partitions: 1\n    partitions: 2\n    replication_factor: 1\n");
+        let text = messages(&diags).join("\n");
+        assert!(text.contains("partitions"), "{text}");
+        assert!(text.contains(":4:"), "{text}");
+    }
+
+    #[test]
+    fn topic_name_rules() {
+        assert!(check_topic_name("orders.created_v2-x").is_ok());
+        assert!(check_topic_name("").is_err());
+        assert!(check_topic_name(".").is_err());
+        assert!(check_topic_name("..").is_err());
+        assert!(check_topic_name(&"a".repeat(249)).is_ok());
+        assert!(check_topic_name(&"a".repeat(250)).is_err());
+        assert!(check_topic_name("a/b").is_err());
+        assert!(check_topic_name("ä").is_err());
+    }
+
+    #[test]
+    fn duplicates_and_collisions_across_files_name_both_places() {
+        let mut topics = Vec::new();
+        let mut diags = Vec::new();
+        let entry = |n: &str| format!("topics:\n  - name: {n}\n    partitions: 1\n    replication_factor: 1\n");
+        parse_file(Path::new("a.yaml"), &entry("x.y"), &mut topics, &mut diags);
+        parse_file(Path::new("b.yaml"), &entry("x.y"), &mut topics, &mut diags);
+        parse_file(Path::new("c.yaml"), &entry("x_y"), &mut topics, &mut diags);
+        let set = check_across_files(topics, &mut diags);
+        assert_eq!(set.len(), 1);
+        let text = messages(&diags).join("\n");
+        assert!(text.contains("declared twice: here and at a.yaml:2:5 (b.yaml:2:5)"), "{text}");
+        assert!(text.contains("`x_y` collides with `x.y` (at a.yaml:2:5)"), "{text}");
+    }
+
+    #[test]
+    fn delete_specs_need_only_a_name() {
+        let (topics, diags) = parse("topics:\n  - name: old\n    delete: true\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(topics[0].delete);
+    }
+}
