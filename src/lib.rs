@@ -18,3 +18,6 @@ pub mod diagnostic;
 pub mod load;
 pub mod position;
 pub mod topic_spec;
+pub mod cluster;
+pub mod cluster_state;
+pub mod kafka;

@@ -1,0 +1,86 @@
+//! The one port to a cluster: domain operations only (describe, create topics, add partitions,
+//! alter configs incrementally, delete topics). The rdkafka adapter implements it; so can a
+//! snapshot or an in-memory cluster in tests. Nothing outside the adapters knows about rdkafka.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::cluster_state::ClusterState;
+
+/// A topic to create, with its config overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTopic {
+    pub name: String,
+    pub partitions: i32,
+    pub replication_factor: i16,
+    pub configs: BTreeMap<String, String>,
+}
+
+/// One incremental config operation (KIP-339).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigOp {
+    Set { key: String, value: String },
+    /// Removes the override: the topic inherits the broker's value again.
+    Delete { key: String },
+}
+
+/// The config operations for one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigAlteration {
+    pub topic: String,
+    pub ops: Vec<ConfigOp>,
+}
+
+/// Why one topic's operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct OpError {
+    /// The broker's or client's error name, for example `TopicAlreadyExists`.
+    pub code: String,
+    /// A sentence for a person.
+    pub message: String,
+}
+
+/// The result of one operation on one topic.
+pub type TopicOutcome = (String, Result<(), OpError>);
+
+/// Failures of a whole request (not of one topic within it).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ClusterError {
+    #[error("cannot reach the Kafka cluster at `{bootstrap}` within {}: {detail}", humantime::format_duration(*.timeout))]
+    Unreachable {
+        bootstrap: String,
+        timeout: Duration,
+        detail: String,
+    },
+    #[error("authentication with the Kafka cluster at `{bootstrap}` failed: {detail}")]
+    Authentication { bootstrap: String, detail: String },
+    #[error("the broker does not support the {api} API, which topicgate needs to {purpose}")]
+    Unsupported { api: &'static str, purpose: &'static str },
+    #[error("{api} request failed: {detail}")]
+    Request { api: &'static str, detail: String },
+    #[error("invalid client settings: {0}")]
+    Settings(String),
+}
+
+/// Whether a mutating request should only be validated by the broker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Apply,
+    /// `validate_only=true`. N.B. KAFKA.md: not every broker honours it; callers must check
+    /// afterwards that nothing changed.
+    ValidateOnly,
+}
+
+pub trait Cluster {
+    /// Reads the whole cluster: one Metadata request for all topics, batched DescribeConfigs.
+    fn describe(&self) -> Result<ClusterState, ClusterError>;
+    /// One CreateTopics request (or a few, for very many topics).
+    fn create_topics(&self, topics: &[NewTopic], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError>;
+    /// One CreatePartitions request: (topic, new total partition count).
+    fn create_partitions(&self, changes: &[(String, i32)], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError>;
+    /// One IncrementalAlterConfigs request for all topics.
+    fn alter_configs(&self, changes: &[ConfigAlteration], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError>;
+    /// One DeleteTopics request.
+    fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError>;
+}

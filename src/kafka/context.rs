@@ -1,0 +1,208 @@
+//! The librdkafka client context: routes librdkafka's log lines into topicgate's own logging
+//! (never straight to the terminal) and remembers connection-level errors, so that an
+//! unreachable cluster becomes one clear error instead of a screenful of log lines.
+
+use std::sync::Mutex;
+
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+
+pub struct TopicgateContext {
+    fatal: Mutex<Option<ConnectionProblem>>,
+    last_error: Mutex<Option<String>>,
+    /// The bootstrap addresses as librdkafka names them (`host:port`), and which have failed.
+    bootstrap: Vec<String>,
+    failed: Mutex<std::collections::BTreeSet<String>>,
+}
+
+/// A connection-level error that makes waiting pointless.
+#[derive(Debug, Clone)]
+pub enum ConnectionProblem {
+    AllBrokersDown(String),
+    Authentication(String),
+    Resolve(String),
+}
+
+impl TopicgateContext {
+    pub fn new(bootstrap_servers: &str) -> Self {
+        let bootstrap = bootstrap_servers
+            .split(',')
+            .map(|s| {
+                let s = s.trim();
+                let s = s.split_once("://").map_or(s, |(_, rest)| rest);
+                // librdkafka's default port.
+                if s.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+                    s.to_string()
+                } else {
+                    format!("{s}:9092")
+                }
+            })
+            .filter(|s| s != ":9092")
+            .collect();
+        TopicgateContext {
+            fatal: Mutex::new(None),
+            last_error: Mutex::new(None),
+            bootstrap,
+            failed: Mutex::new(Default::default()),
+        }
+    }
+
+    pub fn fatal(&self) -> Option<ConnectionProblem> {
+        self.fatal.lock().map(|g| g.clone()).unwrap_or(None)
+    }
+
+    pub fn last_error(&self) -> Option<String> {
+        self.last_error.lock().map(|g| g.clone()).unwrap_or(None)
+    }
+}
+
+impl ClientContext for TopicgateContext {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, message: &str) {
+        // librdkafka's own warnings are mostly connection noise that topicgate reports itself
+        // as one error; they are visible with -vv.
+        match level {
+            RDKafkaLogLevel::Emerg | RDKafkaLogLevel::Alert | RDKafkaLogLevel::Critical => {
+                log::error!(target: "librdkafka", "{fac}: {message}")
+            }
+            RDKafkaLogLevel::Error | RDKafkaLogLevel::Warning | RDKafkaLogLevel::Notice => {
+                log::debug!(target: "librdkafka", "{fac}: {message}")
+            }
+            _ => log::trace!(target: "librdkafka", "{fac}: {message}"),
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        log::debug!(target: "librdkafka", "error: {error}: {reason}");
+        if let Ok(mut last) = self.last_error.lock() {
+            *last = Some(reason.to_string());
+        }
+        let problem = match error.rdkafka_error_code() {
+            Some(RDKafkaErrorCode::AllBrokersDown) => {
+                ConnectionProblem::AllBrokersDown(reason.to_string())
+            }
+            Some(RDKafkaErrorCode::Authentication) => {
+                ConnectionProblem::Authentication(reason.to_string())
+            }
+            Some(RDKafkaErrorCode::Resolve) => ConnectionProblem::Resolve(reason.to_string()),
+            // A failed connection to one broker; the cluster is unreachable once every bootstrap
+            // address has failed (librdkafka does not always say "all brokers down" for them).
+            Some(RDKafkaErrorCode::BrokerTransportFailure) => {
+                let Some(address) = self
+                    .bootstrap
+                    .iter()
+                    .find(|b| reason.starts_with(&format!("{b}/")))
+                else {
+                    return;
+                };
+                let Ok(mut failed) = self.failed.lock() else { return };
+                failed.insert(address.clone());
+                if failed.len() < self.bootstrap.len() {
+                    return;
+                }
+                ConnectionProblem::AllBrokersDown(reason.to_string())
+            }
+            _ => return,
+        };
+        if let Ok(mut fatal) = self.fatal.lock() {
+            // The first cause is the most telling (a failed resolve precedes all-brokers-down).
+            if fatal.is_none() {
+                *fatal = Some(problem);
+            }
+        }
+    }
+}
+
+/// Serves librdkafka's main queue (log and error events) until dropped.
+///
+/// N.B. rdkafka 0.39 routes librdkafka's logs and errors to the main queue, but its
+/// `AdminClient` only polls its own admin queue: without this, the context never hears of
+/// connection errors and log events pile up unread.
+pub struct MainQueuePump {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl MainQueuePump {
+    pub fn start(admin: std::sync::Arc<rdkafka::admin::AdminClient<TopicgateContext>>) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&stop);
+        let handle = std::thread::Builder::new()
+            .name("librdkafka main queue".into())
+            .spawn(move || {
+                let client = admin.inner();
+                // SAFETY: the queue reference is obtained and destroyed here, while `admin`
+                // (and so the client) is alive; each event is destroyed after use.
+                unsafe {
+                    let queue = rdkafka_sys::rd_kafka_queue_get_main(client.native_ptr());
+                    while !flag.load(Ordering::Relaxed) {
+                        let event = rdkafka_sys::rd_kafka_queue_poll(queue, 50);
+                        if event.is_null() {
+                            continue;
+                        }
+                        handle_event(client.context(), event);
+                        rdkafka_sys::rd_kafka_event_destroy(event);
+                    }
+                    rdkafka_sys::rd_kafka_queue_destroy(queue);
+                }
+            })
+            .expect("start the librdkafka main-queue thread");
+        MainQueuePump {
+            stop,
+            handle: Some(handle),
+        }
+    }
+}
+
+impl Drop for MainQueuePump {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// # Safety
+/// `event` must be a live event from the client's main queue.
+unsafe fn handle_event(context: &TopicgateContext, event: *mut rdkafka_sys::rd_kafka_event_t) {
+    use std::ffi::CStr;
+    let text = |p: *const std::os::raw::c_char| {
+        if p.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(p).to_string_lossy().trim().to_string()
+        }
+    };
+    match rdkafka_sys::rd_kafka_event_type(event) {
+        rdkafka_sys::RD_KAFKA_EVENT_LOG => {
+            let mut fac = std::ptr::null();
+            let mut message = std::ptr::null();
+            let mut level = 0;
+            if rdkafka_sys::rd_kafka_event_log(event, &mut fac, &mut message, &mut level) == 0 {
+                context.log(log_level(level), &text(fac), &text(message));
+            }
+        }
+        rdkafka_sys::RD_KAFKA_EVENT_ERROR => {
+            let code = rdkafka_sys::rd_kafka_event_error(event);
+            let reason = text(rdkafka_sys::rd_kafka_event_error_string(event));
+            context.error(KafkaError::Global(code.into()), &reason);
+        }
+        _ => {}
+    }
+}
+
+/// syslog levels, as librdkafka uses them.
+fn log_level(level: i32) -> RDKafkaLogLevel {
+    match level {
+        0 => RDKafkaLogLevel::Emerg,
+        1 => RDKafkaLogLevel::Alert,
+        2 => RDKafkaLogLevel::Critical,
+        3 => RDKafkaLogLevel::Error,
+        4 => RDKafkaLogLevel::Warning,
+        5 => RDKafkaLogLevel::Notice,
+        6 => RDKafkaLogLevel::Info,
+        _ => RDKafkaLogLevel::Debug,
+    }
+}

@@ -1,0 +1,108 @@
+//! Test harness: a real Kafka-compatible broker (Tansu, see KAFKA.md) started on a free loopback
+//! port for each test, and helpers to run the built `topicgate` binary against it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A running broker; killed when dropped.
+pub struct Broker {
+    child: Child,
+    pub bootstrap: String,
+    _dir: tempfile::TempDir,
+}
+
+/// The Tansu binary: `$TOPICGATE_TANSU`, or `.tools/tansu` as installed by `scripts/install-broker`.
+pub fn tansu_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TOPICGATE_TANSU") {
+        return PathBuf::from(p);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/tansu")
+}
+
+impl Broker {
+    pub fn start() -> Broker {
+        let binary = tansu_binary();
+        assert!(
+            binary.exists(),
+            "the test broker is not installed at {}: run `scripts/install-broker` (or `scripts/test`, which does it), or set TOPICGATE_TANSU",
+            binary.display()
+        );
+        for _attempt in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("free port")
+                .port();
+            let url = format!("tcp://127.0.0.1:{port}");
+            // N.B. KAFKA.md: Tansu reads a `.env` from its working directory: start it in an
+            // empty one, with none of its settings inherited from the environment.
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut child = Command::new(&binary)
+                .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+                .current_dir(dir.path())
+                .env_remove("CLUSTER_ID")
+                .env_remove("LISTENER_URL")
+                .env_remove("ADVERTISED_LISTENER_URL")
+                .env_remove("STORAGE_ENGINE")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start tansu");
+            let stdout = child.stdout.take().unwrap();
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if line.contains("ready in") {
+                        let _ = tx.send(());
+                    }
+                }
+            });
+            let deadline = Instant::now() + Duration::from_secs(20);
+            let ready = loop {
+                if rx.recv_timeout(Duration::from_millis(50)).is_ok() {
+                    break true;
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break false; // port taken between our probe and its bind: try another
+                }
+                if Instant::now() > deadline {
+                    break false;
+                }
+            };
+            if ready {
+                return Broker {
+                    child,
+                    bootstrap: format!("127.0.0.1:{port}"),
+                    _dir: dir,
+                };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("the test broker ({}) did not start", binary.display());
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `f` until it returns `Some`, or panics after `timeout` with `what`.
+pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
