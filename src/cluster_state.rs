@@ -83,6 +83,9 @@ impl ConfigView {
 pub struct TopicState {
     pub partitions: i32,
     pub replication_factor: i16,
+    /// Replica broker ids of each partition, by partition id (for reassignment proposals).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assignment: Vec<Vec<i32>>,
     pub configs: BTreeMap<String, ConfigEntry>,
     pub config_view: ConfigView,
     /// Set when the broker could not describe this topic's configs; its overrides are unknown.
@@ -121,6 +124,9 @@ impl TopicState {
         TopicState {
             partitions,
             replication_factor,
+            assignment: (0..partitions)
+                .map(|p| (0..i32::from(replication_factor)).map(|r| (p + r) % i32::from(replication_factor)).collect())
+                .collect(),
             config_view: ConfigView::detect(&configs),
             configs,
             configs_error: None,
@@ -172,6 +178,7 @@ mod tests {
         TopicState {
             partitions: 1,
             replication_factor: 3,
+            assignment: vec![vec![1, 2, 3]],
             config_view: ConfigView::detect(&configs),
             configs,
             configs_error: None,
@@ -197,6 +204,7 @@ mod tests {
         let t = TopicState {
             partitions: 4,
             replication_factor: 1,
+            assignment: vec![],
             config_view: ConfigView::SetOnly,
             configs,
             configs_error: None,

@@ -21,3 +21,5 @@ pub mod topic_spec;
 pub mod cluster;
 pub mod cluster_state;
 pub mod kafka;
+pub mod diff;
+pub mod plan;

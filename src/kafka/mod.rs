@@ -201,11 +201,14 @@ impl Cluster for KafkaCluster {
                 .map(|p| p.replicas().len())
                 .max()
                 .unwrap_or(0);
+            let mut partitions: Vec<_> = t.partitions().iter().collect();
+            partitions.sort_by_key(|p| p.id());
             topics.insert(
                 t.name().to_string(),
                 TopicState {
                     partitions: t.partitions().len() as i32,
                     replication_factor: replication_factor as i16,
+                    assignment: partitions.iter().map(|p| p.replicas().to_vec()).collect(),
                     configs: BTreeMap::new(),
                     config_view: ConfigView::SetOnly,
                     configs_error: None,

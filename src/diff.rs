@@ -1,0 +1,330 @@
+//! `diff`: what it takes to bring one live topic to its spec. Pure: a spec and an observed
+//! state in, one `TopicChange` (or nothing) out. The spec is the whole truth for a managed
+//! topic: overrides it does not declare are removed.
+
+use std::collections::BTreeMap;
+
+use crate::cluster_state::TopicState;
+use crate::config_catalog;
+use crate::plan::{Action, BlockedChange, ConfigChange, ConfigChangeOp, TopicBasis, TopicChange, ValueChange};
+use crate::topic_spec::TopicSpec;
+
+/// The warning every partition increase carries.
+pub const PARTITION_WARNING: &str = "adding partitions changes which partition a keyed record goes to: per-key ordering across the change is lost, and consumers relying on key placement (joins, compaction per key) are affected";
+
+/// The change that brings `actual` to `spec`, or `None` when they already match.
+/// `brokers` are the cluster's broker ids (for replica-count warnings and reassignments).
+pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> Option<TopicChange> {
+    let mut change = TopicChange {
+        topic: spec.name.clone(),
+        action: Action::Update,
+        declared_at: Some(spec.origin.location()),
+        partitions: None,
+        replication_factor: None,
+        configs: Vec::new(),
+        blocked: Vec::new(),
+        warnings: Vec::new(),
+        before: actual.map(TopicBasis::of),
+    };
+    if spec.delete {
+        actual?;
+        change.action = Action::Delete;
+        return Some(change);
+    }
+    let (Some(partitions), Some(rf)) = (spec.partitions, spec.replication_factor) else {
+        return None; // the loader guarantees both on a non-delete spec
+    };
+    let Some(actual) = actual else {
+        change.action = Action::Create;
+        change.partitions = Some(ValueChange { from: None, to: partitions });
+        change.replication_factor = Some(ValueChange { from: None, to: rf });
+        change.configs = spec
+            .configs
+            .iter()
+            .map(|(k, v)| ConfigChange {
+                op: ConfigChangeOp::Set,
+                key: k.clone(),
+                from: None,
+                to: Some(v.clone()),
+            })
+            .collect();
+        if !brokers.is_empty() && brokers.len() < rf as usize {
+            change.warnings.push(format!(
+                "the cluster reports {} broker(s); Apache Kafka refuses replication factor {rf} with fewer brokers than that",
+                brokers.len()
+            ));
+        }
+        return Some(change);
+    };
+
+    if partitions > actual.partitions {
+        change.partitions = Some(ValueChange {
+            from: Some(actual.partitions),
+            to: partitions,
+        });
+        change.warnings.push(PARTITION_WARNING.to_string());
+    } else if partitions < actual.partitions {
+        change.blocked.push(BlockedChange {
+            setting: "partitions".into(),
+            from: i64::from(actual.partitions),
+            to: i64::from(partitions),
+            reason: "Kafka cannot remove partitions from a topic; to have fewer, create a new topic and move producers and consumers to it, or declare the current count".into(),
+            reassignment: None,
+        });
+    }
+    if rf != actual.replication_factor {
+        change.blocked.push(replication_change(&spec.name, actual, rf, brokers));
+    }
+
+    match &actual.configs_error {
+        Some(error) => change.blocked.push(BlockedChange {
+            setting: "configs".into(),
+            from: 0,
+            to: 0,
+            reason: format!("the topic's configs could not be read ({error}), so they cannot be compared safely"),
+            reassignment: None,
+        }),
+        None => change.configs = config_changes(&spec.configs, actual),
+    }
+
+    if change.partitions.is_none() && change.configs.is_empty() && change.blocked.is_empty() {
+        return None;
+    }
+    if !change.blocked.is_empty() {
+        change.action = Action::Blocked;
+    }
+    Some(change)
+}
+
+/// SET for declared configs that are missing or different, DELETE for overrides not declared.
+fn config_changes(desired: &BTreeMap<String, String>, actual: &TopicState) -> Vec<ConfigChange> {
+    let overrides = actual.overrides();
+    let mut changes = Vec::new();
+    for (key, want) in desired {
+        match overrides.get(key) {
+            Some(have) if config_catalog::equivalent(key, have, want) => {}
+            have => changes.push(ConfigChange {
+                op: ConfigChangeOp::Set,
+                key: key.clone(),
+                from: have.cloned(),
+                to: Some(want.clone()),
+            }),
+        }
+    }
+    for (key, have) in &overrides {
+        if !desired.contains_key(key) {
+            changes.push(ConfigChange {
+                op: ConfigChangeOp::Delete,
+                key: key.clone(),
+                from: Some(have.clone()),
+                to: None,
+            });
+        }
+    }
+    changes.sort_by(|a, b| a.key.cmp(&b.key));
+    changes
+}
+
+/// A replication-factor change, which needs a partition reassignment that librdkafka cannot
+/// make. N.B. KAFKA.md: AlterPartitionReassignments (KIP-455) is not in librdkafka; operators use
+/// `kafka-reassign-partitions.sh` with a JSON file. The proposal keeps each partition's current
+/// replicas in order (the preferred leader first) and adds or drops brokers round-robin.
+fn replication_change(topic: &str, actual: &TopicState, rf: i16, brokers: &[i32]) -> BlockedChange {
+    let mut reason = "changing the replication factor needs a partition reassignment, which topicgate cannot make (librdkafka has no AlterPartitionReassignments); run `kafka-reassign-partitions.sh --execute --reassignment-json-file FILE` with the JSON below".to_string();
+    let want = rf as usize;
+    let mut sorted: Vec<i32> = brokers.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let reassignment = if sorted.len() < want {
+        reason = format!(
+            "changing the replication factor needs a partition reassignment, and the cluster reports {} broker(s), fewer than replication factor {rf}: add brokers first",
+            sorted.len()
+        );
+        None
+    } else {
+        let partitions: Vec<serde_json::Value> = actual
+            .assignment
+            .iter()
+            .enumerate()
+            .map(|(p, current)| {
+                let mut replicas: Vec<i32> = Vec::new();
+                for b in current {
+                    if !replicas.contains(b) {
+                        replicas.push(*b);
+                    }
+                }
+                replicas.truncate(want);
+                let mut next = p;
+                while replicas.len() < want {
+                    let candidate = sorted[next % sorted.len()];
+                    if !replicas.contains(&candidate) {
+                        replicas.push(candidate);
+                    }
+                    next += 1;
+                }
+                serde_json::json!({"topic": topic, "partition": p, "replicas": replicas})
+            })
+            .collect();
+        Some(serde_json::json!({"version": 1, "partitions": partitions}))
+    };
+    BlockedChange {
+        setting: "replication_factor".into(),
+        from: i64::from(actual.replication_factor),
+        to: i64::from(rf),
+        reason,
+        reassignment,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster_state::{ConfigEntry, ConfigSource, ConfigView};
+    use crate::position::Pos;
+    use crate::topic_spec::Origin;
+
+    fn spec(partitions: i32, rf: i16, configs: &[(&str, &str)]) -> TopicSpec {
+        TopicSpec {
+            name: "t".into(),
+            partitions: Some(partitions),
+            replication_factor: Some(rf),
+            configs: configs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            owner: None,
+            description: None,
+            labels: BTreeMap::new(),
+            delete: false,
+            origin: Origin {
+                file: "t.yaml".into(),
+                pos: Pos { line: 2, col: 5 },
+            },
+        }
+    }
+
+    /// A topic as Apache Kafka reports it: inherited entries plus marked overrides.
+    fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
+        let mut t = TopicState::with_overrides(partitions, rf, overrides);
+        for key in ["cleanup.policy", "retention.ms", "segment.bytes", "min.insync.replicas"] {
+            t.configs.entry(key.to_string()).or_insert(ConfigEntry {
+                value: Some("1".into()),
+                source: ConfigSource::DefaultConfig,
+                sensitive: false,
+                read_only: false,
+            });
+        }
+        t.config_view = ConfigView::Full;
+        t
+    }
+
+    #[test]
+    fn a_missing_topic_is_created_with_its_configs() {
+        let c = diff(&spec(3, 1, &[("retention.ms", "1000")]), None, &[1]).unwrap();
+        assert_eq!(c.action, Action::Create);
+        assert_eq!(c.partitions, Some(ValueChange { from: None, to: 3 }));
+        assert_eq!(c.configs.len(), 1);
+        assert!(c.warnings.is_empty());
+        let c = diff(&spec(3, 3, &[]), None, &[1]).unwrap();
+        assert!(c.warnings[0].contains("1 broker(s)"), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn a_matching_topic_has_no_change() {
+        let s = spec(3, 3, &[("retention.ms", "1000")]);
+        assert_eq!(diff(&s, Some(&kafka_topic(3, 3, &[("retention.ms", "1000")])), &[1, 2, 3]), None);
+    }
+
+    #[test]
+    fn config_changes_set_change_and_remove_only_what_differs() {
+        let s = spec(3, 3, &[("retention.ms", "2000"), ("cleanup.policy", "compact"), ("segment.ms", "5")]);
+        let actual = kafka_topic(3, 3, &[("retention.ms", "1000"), ("segment.ms", "5"), ("max.message.bytes", "10")]);
+        let c = diff(&s, Some(&actual), &[1, 2, 3]).unwrap();
+        assert_eq!(c.action, Action::Update);
+        let ops: Vec<(ConfigChangeOp, &str, Option<&str>, Option<&str>)> = c
+            .configs
+            .iter()
+            .map(|c| (c.op, c.key.as_str(), c.from.as_deref(), c.to.as_deref()))
+            .collect();
+        assert_eq!(
+            ops,
+            vec![
+                (ConfigChangeOp::Set, "cleanup.policy", None, Some("compact")),
+                (ConfigChangeOp::Delete, "max.message.bytes", Some("10"), None),
+                (ConfigChangeOp::Set, "retention.ms", Some("1000"), Some("2000")),
+            ]
+        );
+    }
+
+    #[test]
+    fn values_equal_in_meaning_are_not_changes() {
+        let s = spec(1, 1, &[("cleanup.policy", "compact,delete")]);
+        let actual = kafka_topic(1, 1, &[("cleanup.policy", "delete,compact")]);
+        assert_eq!(diff(&s, Some(&actual), &[1]), None);
+    }
+
+    #[test]
+    fn partition_increase_warns_and_decrease_is_blocked() {
+        let up = diff(&spec(6, 1, &[]), Some(&kafka_topic(3, 1, &[])), &[1]).unwrap();
+        assert_eq!(up.action, Action::Update);
+        assert_eq!(up.partitions, Some(ValueChange { from: Some(3), to: 6 }));
+        assert!(up.warnings[0].contains("per-key ordering"));
+        let down = diff(&spec(2, 1, &[]), Some(&kafka_topic(3, 1, &[])), &[1]).unwrap();
+        assert_eq!(down.action, Action::Blocked);
+        assert_eq!(down.blocked[0].setting, "partitions");
+        assert!(down.partitions.is_none());
+    }
+
+    #[test]
+    fn replication_change_is_blocked_with_a_reassignment() {
+        let mut actual = kafka_topic(2, 1, &[]);
+        actual.assignment = vec![vec![1], vec![2]];
+        let c = diff(&spec(2, 3, &[]), Some(&actual), &[1, 2, 3]).unwrap();
+        assert_eq!(c.action, Action::Blocked);
+        let r = c.blocked[0].reassignment.as_ref().unwrap();
+        assert_eq!(
+            r,
+            &serde_json::json!({"version": 1, "partitions": [
+                {"topic": "t", "partition": 0, "replicas": [1, 2, 3]},
+                {"topic": "t", "partition": 1, "replicas": [2, 3, 1]},
+            ]})
+        );
+        let few = diff(&spec(2, 3, &[]), Some(&actual), &[1]).unwrap();
+        assert!(few.blocked[0].reassignment.is_none());
+        assert!(few.blocked[0].reason.contains("fewer than replication factor 3"));
+    }
+
+    #[test]
+    fn a_blocked_topic_still_lists_its_applicable_changes() {
+        let c = diff(&spec(2, 1, &[("retention.ms", "5")]), Some(&kafka_topic(3, 1, &[])), &[1]).unwrap();
+        assert_eq!(c.action, Action::Blocked);
+        assert_eq!(c.configs.len(), 1);
+    }
+
+    #[test]
+    fn unreadable_configs_block_instead_of_guessing() {
+        let mut actual = kafka_topic(1, 1, &[]);
+        actual.configs_error = Some("timed out".into());
+        let c = diff(&spec(1, 1, &[("retention.ms", "5")]), Some(&actual), &[1]).unwrap();
+        assert_eq!(c.action, Action::Blocked);
+        assert!(c.configs.is_empty());
+    }
+
+    #[test]
+    fn delete_only_when_present() {
+        let mut s = spec(1, 1, &[]);
+        s.delete = true;
+        assert_eq!(diff(&s, None, &[1]), None);
+        assert_eq!(diff(&s, Some(&kafka_topic(1, 1, &[])), &[1]).unwrap().action, Action::Delete);
+    }
+
+    #[test]
+    fn sparse_brokers_diff_on_reported_entries() {
+        // N.B. KAFKA.md (Tansu): only set entries, labelled DEFAULT_CONFIG.
+        let mut actual = TopicState::with_overrides(1, 1, &[("retention.ms", "1000")]);
+        for e in actual.configs.values_mut() {
+            e.source = ConfigSource::DefaultConfig;
+        }
+        assert_eq!(actual.config_view, ConfigView::SetOnly);
+        assert_eq!(diff(&spec(1, 1, &[("retention.ms", "1000")]), Some(&actual), &[1]), None);
+        let c = diff(&spec(1, 1, &[]), Some(&actual), &[1]).unwrap();
+        assert_eq!(c.configs[0].op, ConfigChangeOp::Delete);
+    }
+}
