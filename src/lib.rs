@@ -23,3 +23,4 @@ pub mod cluster_state;
 pub mod kafka;
 pub mod diff;
 pub mod plan;
+pub mod apply;
