@@ -24,3 +24,7 @@ pub mod kafka;
 pub mod diff;
 pub mod plan;
 pub mod apply;
+pub mod render;
+pub mod arguments;
+pub mod command;
+pub mod config;

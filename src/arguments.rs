@@ -1,0 +1,139 @@
+//! Raw command-line arguments, as clap parses them. Checking and defaulting happen in
+//! `config.rs` (`Config::from_arguments`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "topicgate",
+    version,
+    about = "Govern Kafka topics as code: declarative specs, plan and apply, checks, a pre-deploy gate.",
+    long_about = None,
+    after_help = "Exit codes: 0 success; 1 findings, invalid specs (validate) or pending changes (plan --exit-code); 2 error."
+)]
+pub struct Arguments {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// More log output on stderr (-v info, -vv debug incl. librdkafka, -vvv trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// When to use colour in output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check spec files offline: syntax, types, topic names, config names and values.
+    Validate(ValidateArgs),
+    /// Show the changes that would bring the cluster to the specs.
+    Plan(PlanArgs),
+    /// Make the planned changes through the Kafka admin API.
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Spec files or directories (searched recursively for *.yaml, *.yml).
+    #[arg(default_value = "topics")]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Kafka bootstrap servers, `host:port[,host:port...]`.
+    #[arg(long, env = "TOPICGATE_BOOTSTRAP_SERVERS", value_name = "SERVERS")]
+    pub bootstrap_servers: Option<String>,
+
+    /// A librdkafka client property, `key=value` (repeatable): security settings and the like.
+    #[arg(short = 'X', long = "property", value_name = "KEY=VALUE")]
+    pub properties: Vec<String>,
+
+    /// Deadline for reaching the cluster and for each request (`10s`, `1m`).
+    #[arg(long, env = "TOPICGATE_TIMEOUT", default_value = "30s", value_name = "DURATION")]
+    pub timeout: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Spec files or directories (searched recursively for *.yaml, *.yml).
+    #[arg(default_value = "topics")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+
+    /// Also save the plan (JSON) to FILE, for a later `apply --plan FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Exit 1 when there are pending changes (a CI drift check).
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Spec files or directories (searched recursively for *.yaml, *.yml).
+    #[arg(default_value = "topics", conflicts_with = "plan")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Apply a plan saved with `plan --out FILE`, if the cluster still matches it.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Show what would be done and change nothing: no mutating request is sent.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// With --dry-run: also ask the broker to check the requests (validate_only). Only for
+    /// brokers that honour it; topicgate verifies afterwards that nothing changed.
+    #[arg(long, requires = "dry_run")]
+    pub broker_validate: bool,
+
+    /// Apply the changes that can be made even though the plan has blocked ones.
+    #[arg(long)]
+    pub skip_blocked: bool,
+
+    /// Delete the topics whose specs say `delete: true`.
+    #[arg(long)]
+    pub allow_delete: bool,
+}

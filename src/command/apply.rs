@@ -1,0 +1,123 @@
+//! `topicgate apply`: plan (or read a saved plan and check the cluster still matches it), show
+//! it, confirm, execute through the port, wait until the cluster shows the changes, report.
+
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{bail, Context, Result};
+
+use super::{load_specs, Io, Outcome};
+use crate::apply::{apply, preflight, wait_until_visible, ApplyOptions};
+use crate::cluster::{Cluster, Mode};
+use crate::config::{ApplyConfig, ApplySource};
+use crate::kafka::KafkaCluster;
+use crate::plan::{drift_since, plan, Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
+use crate::render;
+
+pub fn run(config: ApplyConfig, io: &mut Io) -> Result<Outcome> {
+    let specs = match &config.source {
+        ApplySource::Specs(paths) => Some(load_specs(paths, io)?),
+        ApplySource::SavedPlan(_) => None,
+    };
+    let saved = match &config.source {
+        ApplySource::SavedPlan(file) => Some(read_plan(file)?),
+        ApplySource::Specs(_) => None,
+    };
+    let timeout = config.connection.timeout;
+    let cluster = KafkaCluster::connect(config.connection)?;
+    let state = cluster.describe()?;
+    let plan = match (specs, saved) {
+        (Some(specs), _) => plan(&specs, &state),
+        (None, Some(saved)) => {
+            let drift = drift_since(&saved, &state);
+            if !drift.is_empty() {
+                let list: Vec<String> = drift.iter().map(|d| format!("  - {d}")).collect();
+                bail!(
+                    "the cluster no longer matches the saved plan; nothing was applied. Changes since the plan was made:\n{}\nRun `topicgate plan` again.",
+                    list.join("\n")
+                );
+            }
+            saved
+        }
+        (None, None) => unreachable!("apply has specs or a saved plan"),
+    };
+
+    render::plan::render_text(&plan, io.out, io.palette)?;
+    if plan.is_empty() {
+        writeln!(io.out, "Nothing to apply.")?;
+        return Ok(Outcome::Success);
+    }
+    let options = ApplyOptions {
+        mode: config.mode,
+        skip_blocked: config.skip_blocked,
+        allow_delete: config.allow_delete,
+    };
+    preflight(&plan, &options)?;
+
+    if config.dry_run && config.mode == Mode::Apply {
+        writeln!(io.out)?;
+        writeln!(io.out, "Dry run: no request was sent; the changes above are what `apply` would make.")?;
+        return Ok(Outcome::Success);
+    }
+    if !config.dry_run && !config.yes {
+        confirm(&plan, io)?;
+    }
+
+    writeln!(io.out)?;
+    let mut report = apply(&plan, &cluster, &options)?;
+    if config.dry_run {
+        render::apply_report::render_text(&report, io.out, io.palette, true)?;
+        // N.B. KAFKA.md: not every broker honours validate_only. Never rely on it: check.
+        let after = cluster.describe()?;
+        let changed = drift_since(&plan, &after);
+        if !changed.is_empty() {
+            let list: Vec<String> = changed.iter().map(|d| format!("  - {d}")).collect();
+            bail!(
+                "the broker ignored validate_only and changed the cluster during the dry run:\n{}\nDo not use `--broker-validate` with this broker.",
+                list.join("\n")
+            );
+        }
+        writeln!(io.out, "\nDry run: the broker validated the requests and nothing was changed.")?;
+        return Ok(if report.failed() > 0 { Outcome::Fail } else { Outcome::Success });
+    }
+    wait_until_visible(&plan, &mut report, &cluster, timeout);
+    render::apply_report::render_text(&report, io.out, io.palette, false)?;
+    render::apply_report::render_summary(&report, io.out, io.palette)?;
+    if report.failed() > 0 {
+        bail!("{} of the planned change(s) failed (see above)", report.failed());
+    }
+    Ok(Outcome::Success)
+}
+
+fn read_plan(file: &std::path::Path) -> Result<Plan> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read the plan `{}`", file.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("`{}` is not a JSON plan", file.display()))?;
+    let format = value.get("format").and_then(|v| v.as_str());
+    let version = value.get("format_version").and_then(|v| v.as_u64());
+    if format != Some(PLAN_FORMAT) || version != Some(u64::from(PLAN_FORMAT_VERSION)) {
+        bail!(
+            "`{}` is not a {PLAN_FORMAT} document of version {PLAN_FORMAT_VERSION} (found format {format:?}, version {version:?})",
+            file.display()
+        );
+    }
+    serde_json::from_value(value).with_context(|| format!("`{}` is not a valid plan", file.display()))
+}
+
+/// Asks on the terminal; refuses to go on without one.
+fn confirm(plan: &Plan, io: &mut Io) -> Result<()> {
+    if !std::io::stdin().is_terminal() {
+        bail!("refusing to apply without confirmation: stdin is not a terminal; pass `--yes` to apply non-interactively");
+    }
+    write!(
+        io.err,
+        "\nApply these changes to `{}`? Only `yes` is accepted: ",
+        plan.cluster.source
+    )?;
+    io.err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() != "yes" {
+        bail!("apply cancelled; nothing was changed");
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! The commands: each runs the pipeline stages it needs and hands results to the renderers.
+//! `run` returns the outcome that `main` maps to an exit code; errors are exit 2.
+
+mod apply;
+mod plan;
+mod validate;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::config::{CommandConfig, Config};
+use crate::load::{load, Loaded};
+use crate::render::{self, Palette};
+use crate::topic_spec::SpecSet;
+
+/// What a command that ran to the end found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing that fails the gate: exit 0.
+    Success,
+    /// Findings, invalid specs (validate), pending changes with `--exit-code`: exit 1.
+    Fail,
+}
+
+/// Output streams: results go to `out`, logs, progress and prompts to `err`.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub palette: Palette,
+    /// Colour for `err` (decided separately from stdout).
+    pub err_palette: Palette,
+}
+
+pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
+    match config.command {
+        CommandConfig::Validate { paths, format } => validate::run(&paths, format, io),
+        CommandConfig::Plan {
+            paths,
+            connection,
+            format,
+            out,
+            exit_code,
+        } => plan::run(&paths, connection, format, out.as_deref(), exit_code, io),
+        CommandConfig::Apply(apply) => apply::run(apply, io),
+    }
+}
+
+/// Loads specs for a command that needs them: diagnostics go to stderr, and invalid specs are
+/// an error (nothing is sent to any cluster).
+fn load_specs(paths: &[PathBuf], io: &mut Io) -> Result<SpecSet> {
+    match load(paths) {
+        Ok(Loaded { specs, warnings }) => {
+            render::diagnostics::render_text(&warnings, io.err, io.err_palette)?;
+            Ok(specs)
+        }
+        Err(e) => {
+            render::diagnostics::render_text(&e.diagnostics, io.err, io.err_palette)?;
+            anyhow::bail!(
+                "{} error(s) in the specs; nothing was sent to the cluster",
+                render::diagnostics::errors(&e.diagnostics)
+            )
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! `topicgate plan`: specs -> describe -> plan -> render (and save for `apply --plan`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::{load_specs, Io, Outcome};
+use crate::arguments::PlanFormat;
+use crate::cluster::Cluster;
+use crate::kafka::{ConnectionSettings, KafkaCluster};
+use crate::plan::plan;
+use crate::render;
+
+pub fn run(
+    paths: &[PathBuf],
+    connection: ConnectionSettings,
+    format: PlanFormat,
+    out_file: Option<&Path>,
+    exit_code: bool,
+    io: &mut Io,
+) -> Result<Outcome> {
+    let specs = load_specs(paths, io)?;
+    let cluster = KafkaCluster::connect(connection)?;
+    let state = cluster.describe()?;
+    let plan = plan(&specs, &state);
+    if let Some(file) = out_file {
+        let json = serde_json::to_vec_pretty(&plan)?;
+        std::fs::write(file, json).with_context(|| format!("cannot write the plan to `{}`", file.display()))?;
+    }
+    match format {
+        PlanFormat::Text => render::plan::render_text(&plan, io.out, io.palette)?,
+        PlanFormat::Json => render::plan::render_json(&plan, io.out)?,
+        PlanFormat::Markdown => render::plan::render_markdown(&plan, io.out)?,
+    }
+    Ok(if exit_code && !plan.is_empty() {
+        Outcome::Fail
+    } else {
+        Outcome::Success
+    })
+}
