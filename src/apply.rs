@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cluster::{Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic, TopicOutcome};
+use crate::cluster::{
+    Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic, TopicOutcome,
+};
 use crate::plan::{visible, Action, ConfigChangeOp, Plan};
 
 #[derive(Debug, Clone, Copy)]
@@ -81,7 +83,11 @@ impl ApplyReport {
 
 /// Checks that the plan may be applied with these options, before anything is changed.
 pub fn preflight(plan: &Plan, options: &ApplyOptions) -> Result<(), Refusal> {
-    let blocked = plan.changes.iter().filter(|c| !c.blocked.is_empty()).count();
+    let blocked = plan
+        .changes
+        .iter()
+        .filter(|c| !c.blocked.is_empty())
+        .count();
     if blocked > 0 && !options.skip_blocked {
         return Err(Refusal::Blocked(blocked));
     }
@@ -132,12 +138,18 @@ fn steps_of(plan: &Plan) -> Vec<(Step, Request)> {
                 out.push((step(StepKind::Create, summary), request));
             }
             Action::Delete => {
-                out.push((step(StepKind::Delete, "delete the topic".into()), Request::Delete(topic.clone())));
+                out.push((
+                    step(StepKind::Delete, "delete the topic".into()),
+                    Request::Delete(topic.clone()),
+                ));
             }
             Action::Update | Action::Blocked => {
                 if let Some(p) = &change.partitions {
                     let summary = format!("add partitions: {} -> {}", p.from.unwrap_or(0), p.to);
-                    out.push((step(StepKind::AddPartitions, summary), Request::Partitions(topic.clone(), p.to)));
+                    out.push((
+                        step(StepKind::AddPartitions, summary),
+                        Request::Partitions(topic.clone(), p.to),
+                    ));
                 }
                 if !change.configs.is_empty() {
                     let ops: Vec<ConfigOp> = change
@@ -161,11 +173,17 @@ fn steps_of(plan: &Plan) -> Vec<(Step, Request)> {
                         .collect();
                     out.push((
                         step(StepKind::AlterConfigs, names.join(", ")),
-                        Request::Configs(ConfigAlteration { topic: topic.clone(), ops }),
+                        Request::Configs(ConfigAlteration {
+                            topic: topic.clone(),
+                            ops,
+                        }),
                     ));
                 }
                 for b in &change.blocked {
-                    let mut s = step(StepKind::Blocked, format!("{}: {} -> {}", b.setting, b.from, b.to));
+                    let mut s = step(
+                        StepKind::Blocked,
+                        format!("{}: {} -> {}", b.setting, b.from, b.to),
+                    );
                     s.result = StepResult::Skipped(b.reason.clone());
                     out.push((s, Request::None));
                 }
@@ -185,7 +203,11 @@ enum Request {
 }
 
 /// Applies the plan. Call `preflight` first; this refuses the same way if it was not.
-pub fn apply(plan: &Plan, cluster: &dyn Cluster, options: &ApplyOptions) -> Result<ApplyReport, Refusal> {
+pub fn apply(
+    plan: &Plan,
+    cluster: &dyn Cluster,
+    options: &ApplyOptions,
+) -> Result<ApplyReport, Refusal> {
     preflight(plan, options)?;
     let mut steps = steps_of(plan);
 
@@ -203,7 +225,8 @@ pub fn apply(plan: &Plan, cluster: &dyn Cluster, options: &ApplyOptions) -> Resu
         }
     }
 
-    let mut record = |batch: &[(usize, String)], result: Result<Vec<TopicOutcome>, ClusterError>| {
+    let mut record = |batch: &[(usize, String)],
+                      result: Result<Vec<TopicOutcome>, ClusterError>| {
         let mut by_topic: BTreeMap<String, Result<(), String>> = BTreeMap::new();
         let whole_request_error = match result {
             Ok(outcomes) => {
@@ -219,24 +242,31 @@ pub fn apply(plan: &Plan, cluster: &dyn Cluster, options: &ApplyOptions) -> Resu
                 (Some(e), _) => StepResult::Failed(e.clone()),
                 (None, Some(Ok(()))) => StepResult::Done,
                 (None, Some(Err(e))) => StepResult::Failed(e.clone()),
-                (None, None) => StepResult::Failed("the broker did not answer for this topic".into()),
+                (None, None) => {
+                    StepResult::Failed("the broker did not answer for this topic".into())
+                }
             };
         }
     };
 
     if !creates.is_empty() {
         let topics: Vec<NewTopic> = creates.iter().map(|(_, t)| t.clone()).collect();
-        let batch: Vec<(usize, String)> = creates.iter().map(|(i, t)| (*i, t.name.clone())).collect();
+        let batch: Vec<(usize, String)> =
+            creates.iter().map(|(i, t)| (*i, t.name.clone())).collect();
         record(&batch, cluster.create_topics(&topics, options.mode));
     }
     if !partitions.is_empty() {
         let changes: Vec<(String, i32)> = partitions.iter().map(|(_, c)| c.clone()).collect();
-        let batch: Vec<(usize, String)> = partitions.iter().map(|(i, (t, _))| (*i, t.clone())).collect();
+        let batch: Vec<(usize, String)> = partitions
+            .iter()
+            .map(|(i, (t, _))| (*i, t.clone()))
+            .collect();
         record(&batch, cluster.create_partitions(&changes, options.mode));
     }
     if !configs.is_empty() {
         let changes: Vec<ConfigAlteration> = configs.iter().map(|(_, c)| c.clone()).collect();
-        let batch: Vec<(usize, String)> = configs.iter().map(|(i, c)| (*i, c.topic.clone())).collect();
+        let batch: Vec<(usize, String)> =
+            configs.iter().map(|(i, c)| (*i, c.topic.clone())).collect();
         record(&batch, cluster.alter_configs(&changes, options.mode));
     }
     if !deletes.is_empty() {
@@ -244,7 +274,8 @@ pub fn apply(plan: &Plan, cluster: &dyn Cluster, options: &ApplyOptions) -> Resu
         if options.mode == Mode::ValidateOnly {
             // DeleteTopics has no validate_only: a dry run never sends it.
             for (i, _) in &batch {
-                steps[*i].0.result = StepResult::Skipped("dry run: DeleteTopics has no validate-only mode".into());
+                steps[*i].0.result =
+                    StepResult::Skipped("dry run: DeleteTopics has no validate-only mode".into());
             }
         } else {
             let names: Vec<String> = deletes.iter().map(|(_, t)| t.clone()).collect();
@@ -261,7 +292,12 @@ pub fn apply(plan: &Plan, cluster: &dyn Cluster, options: &ApplyOptions) -> Resu
 /// Waits until the cluster shows every topic whose steps all succeeded, polling `describe`
 /// until `deadline`. Fills `report.not_yet_visible` with the topics still pending.
 /// N.B. KAFKA.md: creation and deletion are asynchronous; metadata can lag the admin answer.
-pub fn wait_until_visible(plan: &Plan, report: &mut ApplyReport, cluster: &dyn Cluster, timeout: Duration) {
+pub fn wait_until_visible(
+    plan: &Plan,
+    report: &mut ApplyReport,
+    cluster: &dyn Cluster,
+    timeout: Duration,
+) {
     let succeeded: Vec<&crate::plan::TopicChange> = plan
         .changes
         .iter()
@@ -334,33 +370,61 @@ mod tests {
         fn describe(&self) -> Result<ClusterState, ClusterError> {
             Ok(self.state.borrow().clone())
         }
-        fn create_topics(&self, topics: &[NewTopic], _: Mode) -> Result<Vec<TopicOutcome>, ClusterError> {
+        fn create_topics(
+            &self,
+            topics: &[NewTopic],
+            _: Mode,
+        ) -> Result<Vec<TopicOutcome>, ClusterError> {
             self.requests.borrow_mut().push("create");
             Ok(topics
                 .iter()
                 .map(|t| {
                     if self.fail_topic.as_deref() == Some(&t.name) {
-                        let e = OpError { code: "PolicyViolation".into(), message: "refused by policy".into() };
+                        let e = OpError {
+                            code: "PolicyViolation".into(),
+                            message: "refused by policy".into(),
+                        };
                         return (t.name.clone(), Err(e));
                     }
-                    let overrides: Vec<(&str, &str)> = t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                    let state = TopicState::with_overrides(t.partitions, t.replication_factor, &overrides);
+                    let overrides: Vec<(&str, &str)> = t
+                        .configs
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    let state =
+                        TopicState::with_overrides(t.partitions, t.replication_factor, &overrides);
                     self.state.borrow_mut().topics.insert(t.name.clone(), state);
                     (t.name.clone(), Ok(()))
                 })
                 .collect())
         }
-        fn create_partitions(&self, changes: &[(String, i32)], _: Mode) -> Result<Vec<TopicOutcome>, ClusterError> {
+        fn create_partitions(
+            &self,
+            changes: &[(String, i32)],
+            _: Mode,
+        ) -> Result<Vec<TopicOutcome>, ClusterError> {
             self.requests.borrow_mut().push("partitions");
             if self.fail_partitions {
-                return Err(ClusterError::Unsupported { api: "CreatePartitions", purpose: "add partitions" });
+                return Err(ClusterError::Unsupported {
+                    api: "CreatePartitions",
+                    purpose: "add partitions",
+                });
             }
             for (t, n) in changes {
-                self.state.borrow_mut().topics.get_mut(t).unwrap().partitions = *n;
+                self.state
+                    .borrow_mut()
+                    .topics
+                    .get_mut(t)
+                    .unwrap()
+                    .partitions = *n;
             }
             Ok(changes.iter().map(|(t, _)| (t.clone(), Ok(()))).collect())
         }
-        fn alter_configs(&self, changes: &[ConfigAlteration], _: Mode) -> Result<Vec<TopicOutcome>, ClusterError> {
+        fn alter_configs(
+            &self,
+            changes: &[ConfigAlteration],
+            _: Mode,
+        ) -> Result<Vec<TopicOutcome>, ClusterError> {
             self.requests.borrow_mut().push("configs");
             let mut state = self.state.borrow_mut();
             for c in changes {
@@ -372,7 +436,8 @@ mod tests {
                         ConfigOp::Delete { key } => o.remove(key),
                     };
                 }
-                let pairs: Vec<(&str, &str)> = o.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let pairs: Vec<(&str, &str)> =
+                    o.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 *t = TopicState::with_overrides(t.partitions, t.replication_factor, &pairs);
             }
             Ok(changes.iter().map(|c| (c.topic.clone(), Ok(()))).collect())
@@ -389,21 +454,39 @@ mod tests {
     fn specs(text: &str) -> SpecSet {
         let mut topics = Vec::new();
         let mut diags = Vec::new();
-        crate::load::parse_file(std::path::Path::new("s.yaml"), text, &mut topics, &mut diags);
+        crate::load::parse_file(
+            std::path::Path::new("s.yaml"),
+            text,
+            &mut topics,
+            &mut diags,
+        );
         assert!(diags.is_empty(), "{diags:?}");
-        SpecSet { topics: topics.into_iter().map(|t| (t.name.clone(), t)).collect(), files: vec![] }
+        SpecSet {
+            topics: topics.into_iter().map(|t| (t.name.clone(), t)).collect(),
+            files: vec![],
+        }
     }
 
-    const OPTS: ApplyOptions = ApplyOptions { mode: Mode::Apply, skip_blocked: false, allow_delete: false };
+    const OPTS: ApplyOptions = ApplyOptions {
+        mode: Mode::Apply,
+        skip_blocked: false,
+        allow_delete: false,
+    };
 
     #[test]
     fn one_request_per_kind_and_then_the_plan_is_empty() {
         let cluster = MemoryCluster::new();
-        cluster.state.borrow_mut().topics.insert("old".into(), TopicState::with_overrides(1, 1, &[("retention.ms", "5")]));
+        cluster.state.borrow_mut().topics.insert(
+            "old".into(),
+            TopicState::with_overrides(1, 1, &[("retention.ms", "5")]),
+        );
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1}\n  - {name: b, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: old, partitions: 3, replication_factor: 1}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         let mut report = apply(&p, &cluster, &OPTS).unwrap();
-        assert_eq!(*cluster.requests.borrow(), vec!["create", "partitions", "configs"]);
+        assert_eq!(
+            *cluster.requests.borrow(),
+            vec!["create", "partitions", "configs"]
+        );
         assert_eq!(report.done(), 4);
         wait_until_visible(&p, &mut report, &cluster, Duration::from_secs(1));
         assert!(report.not_yet_visible.is_empty());
@@ -415,7 +498,11 @@ mod tests {
         let mut cluster = MemoryCluster::new();
         cluster.fail_partitions = true;
         cluster.fail_topic = Some("c".into());
-        cluster.state.borrow_mut().topics.insert("old".into(), TopicState::with_overrides(1, 1, &[]));
+        cluster
+            .state
+            .borrow_mut()
+            .topics
+            .insert("old".into(), TopicState::with_overrides(1, 1, &[]));
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1}\n  - {name: c, partitions: 1, replication_factor: 1}\n  - {name: old, partitions: 3, replication_factor: 1, configs: {retention.ms: 1h}}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         let report = apply(&p, &cluster, &OPTS).unwrap();
@@ -433,7 +520,9 @@ mod tests {
                 ("old", StepKind::AlterConfigs, true),
             ]
         );
-        assert!(matches!(&report.steps[2].result, StepResult::Failed(m) if m.contains("CreatePartitions API")));
+        assert!(
+            matches!(&report.steps[2].result, StepResult::Failed(m) if m.contains("CreatePartitions API"))
+        );
         // Re-running after the cause is fixed converges: only what failed is left.
         cluster.fail_partitions = false;
         cluster.fail_topic = None;
@@ -447,17 +536,38 @@ mod tests {
     #[test]
     fn blocked_and_delete_plans_are_refused_before_any_request() {
         let cluster = MemoryCluster::new();
-        cluster.state.borrow_mut().topics.insert("a".into(), TopicState::with_overrides(3, 1, &[]));
-        cluster.state.borrow_mut().topics.insert("gone".into(), TopicState::with_overrides(1, 1, &[]));
+        cluster
+            .state
+            .borrow_mut()
+            .topics
+            .insert("a".into(), TopicState::with_overrides(3, 1, &[]));
+        cluster
+            .state
+            .borrow_mut()
+            .topics
+            .insert("gone".into(), TopicState::with_overrides(1, 1, &[]));
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: gone, delete: true}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         assert_eq!(apply(&p, &cluster, &OPTS), Err(Refusal::Blocked(1)));
-        let skip = ApplyOptions { skip_blocked: true, ..OPTS };
-        assert_eq!(apply(&p, &cluster, &skip), Err(Refusal::DeleteNotAllowed(vec!["gone".into()])));
+        let skip = ApplyOptions {
+            skip_blocked: true,
+            ..OPTS
+        };
+        assert_eq!(
+            apply(&p, &cluster, &skip),
+            Err(Refusal::DeleteNotAllowed(vec!["gone".into()]))
+        );
         assert!(cluster.requests.borrow().is_empty());
-        let all = ApplyOptions { skip_blocked: true, allow_delete: true, ..OPTS };
+        let all = ApplyOptions {
+            skip_blocked: true,
+            allow_delete: true,
+            ..OPTS
+        };
         let report = apply(&p, &cluster, &all).unwrap();
         assert_eq!(*cluster.requests.borrow(), vec!["configs", "delete"]);
-        assert!(report.steps.iter().any(|s| s.kind == StepKind::Blocked && matches!(s.result, StepResult::Skipped(_))));
+        assert!(report
+            .steps
+            .iter()
+            .any(|s| s.kind == StepKind::Blocked && matches!(s.result, StepResult::Skipped(_))));
     }
 }

@@ -30,7 +30,9 @@ pub struct Arguments {
 pub enum ColorChoice {
     /// On a terminal, unless NO_COLOR is set.
     Auto,
+    /// Always, even when piped.
     Always,
+    /// Never.
     Never,
 }
 
@@ -71,7 +73,12 @@ pub struct ConnectionArgs {
     pub properties: Vec<String>,
 
     /// Deadline for reaching the cluster and for each request (`10s`, `1m`).
-    #[arg(long, env = "TOPICGATE_TIMEOUT", default_value = "30s", value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "TOPICGATE_TIMEOUT",
+        default_value = "30s",
+        value_name = "DURATION"
+    )]
     pub timeout: String,
 }
 

@@ -19,9 +19,14 @@ pub struct NewTopic {
 /// One incremental config operation (KIP-339).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigOp {
-    Set { key: String, value: String },
+    Set {
+        key: String,
+        value: String,
+    },
     /// Removes the override: the topic inherits the broker's value again.
-    Delete { key: String },
+    Delete {
+        key: String,
+    },
 }
 
 /// The config operations for one topic.
@@ -56,7 +61,10 @@ pub enum ClusterError {
     #[error("authentication with the Kafka cluster at `{bootstrap}` failed: {detail}")]
     Authentication { bootstrap: String, detail: String },
     #[error("the broker does not support the {api} API, which topicgate needs to {purpose}")]
-    Unsupported { api: &'static str, purpose: &'static str },
+    Unsupported {
+        api: &'static str,
+        purpose: &'static str,
+    },
     #[error("{api} request failed: {detail}")]
     Request { api: &'static str, detail: String },
     #[error("invalid client settings: {0}")]
@@ -76,11 +84,23 @@ pub trait Cluster {
     /// Reads the whole cluster: one Metadata request for all topics, batched DescribeConfigs.
     fn describe(&self) -> Result<ClusterState, ClusterError>;
     /// One CreateTopics request (or a few, for very many topics).
-    fn create_topics(&self, topics: &[NewTopic], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError>;
+    fn create_topics(
+        &self,
+        topics: &[NewTopic],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError>;
     /// One CreatePartitions request: (topic, new total partition count).
-    fn create_partitions(&self, changes: &[(String, i32)], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError>;
+    fn create_partitions(
+        &self,
+        changes: &[(String, i32)],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError>;
     /// One IncrementalAlterConfigs request for all topics.
-    fn alter_configs(&self, changes: &[ConfigAlteration], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError>;
+    fn alter_configs(
+        &self,
+        changes: &[ConfigAlteration],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError>;
     /// One DeleteTopics request.
     fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError>;
 }

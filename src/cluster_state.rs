@@ -108,7 +108,11 @@ impl TopicState {
 
     /// A topic state built from partitions, replication factor and overrides, as a broker
     /// that reports only set configs would show it (tests and snapshots of sparse brokers).
-    pub fn with_overrides(partitions: i32, replication_factor: i16, overrides: &[(&str, &str)]) -> Self {
+    pub fn with_overrides(
+        partitions: i32,
+        replication_factor: i16,
+        overrides: &[(&str, &str)],
+    ) -> Self {
         let configs: BTreeMap<String, ConfigEntry> = overrides
             .iter()
             .map(|(k, v)| {
@@ -125,7 +129,11 @@ impl TopicState {
             partitions,
             replication_factor,
             assignment: (0..partitions)
-                .map(|p| (0..i32::from(replication_factor)).map(|r| (p + r) % i32::from(replication_factor)).collect())
+                .map(|p| {
+                    (0..i32::from(replication_factor))
+                        .map(|r| (p + r) % i32::from(replication_factor))
+                        .collect()
+                })
                 .collect(),
             config_view: ConfigView::detect(&configs),
             configs,
@@ -171,7 +179,10 @@ mod tests {
             .iter()
             .map(|k| (k.to_string(), entry("0", ConfigSource::DefaultConfig)))
             .collect();
-        configs.insert("retention.ms".into(), entry("604800000", ConfigSource::StaticBrokerConfig));
+        configs.insert(
+            "retention.ms".into(),
+            entry("604800000", ConfigSource::StaticBrokerConfig),
+        );
         for (k, v) in overrides {
             configs.insert(k.to_string(), entry(v, ConfigSource::DynamicTopicConfig));
         }
@@ -198,8 +209,11 @@ mod tests {
     #[test]
     fn sparse_responses_count_every_reported_entry_as_an_override() {
         // A broker that reports only set configs and labels them DEFAULT_CONFIG.
-        let configs: BTreeMap<String, ConfigEntry> =
-            [("retention.ms".to_string(), entry("1000", ConfigSource::DefaultConfig))].into();
+        let configs: BTreeMap<String, ConfigEntry> = [(
+            "retention.ms".to_string(),
+            entry("1000", ConfigSource::DefaultConfig),
+        )]
+        .into();
         assert_eq!(ConfigView::detect(&configs), ConfigView::SetOnly);
         let t = TopicState {
             partitions: 4,

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::arguments::{
-    ApplyArgs, Arguments, ColorChoice, Command, ConnectionArgs, PlanArgs, PlanFormat, ValidateFormat,
+    ApplyArgs, Arguments, ColorChoice, Command, ConnectionArgs, PlanArgs, PlanFormat,
+    ValidateFormat,
 };
 use crate::cluster::Mode;
 use crate::kafka::ConnectionSettings;
@@ -71,7 +72,8 @@ impl Config {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             },
         };
@@ -112,7 +114,11 @@ fn apply_config(a: ApplyArgs) -> Result<ApplyConfig, ConfigError> {
         connection: connection_settings(a.connection)?,
         yes: a.yes,
         dry_run: a.dry_run,
-        mode: if a.broker_validate { Mode::ValidateOnly } else { Mode::Apply },
+        mode: if a.broker_validate {
+            Mode::ValidateOnly
+        } else {
+            Mode::Apply
+        },
         skip_blocked: a.skip_blocked,
         allow_delete: a.allow_delete,
     })
@@ -131,7 +137,8 @@ fn connection_settings(c: ConnectionArgs) -> Result<ConnectionSettings, ConfigEr
             _ => Err(ConfigError::Property(p.clone())),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let timeout = humantime::parse_duration(&c.timeout).map_err(|_| ConfigError::Timeout(c.timeout.clone()))?;
+    let timeout = humantime::parse_duration(&c.timeout)
+        .map_err(|_| ConfigError::Timeout(c.timeout.clone()))?;
     Ok(ConnectionSettings {
         bootstrap_servers,
         properties,

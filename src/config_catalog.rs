@@ -8,11 +8,20 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ConfigType {
     /// A 64-bit integer. `*.ms` configs also accept durations, `*.bytes` configs sizes.
-    Long { min: i64, max: i64 },
+    Long {
+        min: i64,
+        max: i64,
+    },
     /// A 32-bit integer.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A floating-point number within `[min, max]`.
-    Double { min: f64, max: f64 },
+    Double {
+        min: f64,
+        max: f64,
+    },
     Bool,
     /// One of a fixed set of strings (case-sensitive, as Kafka checks them).
     Enum(&'static [&'static str]),
@@ -78,7 +87,10 @@ const fn removed(mut def: ConfigDef, version: &'static str) -> ConfigDef {
 /// Every topic-level config of Apache Kafka 3.0 to 4.x, sorted by name.
 /// Source: `org.apache.kafka.common.config.TopicConfig` and `LogConfig` of those releases.
 pub static CATALOG: &[ConfigDef] = &[
-    of("cleanup.policy", ConfigType::EnumList(&["compact", "delete"])),
+    of(
+        "cleanup.policy",
+        ConfigType::EnumList(&["compact", "delete"]),
+    ),
     since(int("compression.gzip.level", -1, 9), "3.8"),
     since(int("compression.lz4.level", 1, 17), "3.8"),
     of(
@@ -90,9 +102,15 @@ pub static CATALOG: &[ConfigDef] = &[
     long("file.delete.delay.ms", 0),
     long("flush.messages", 1),
     long("flush.ms", 0),
-    of("follower.replication.throttled.replicas", ConfigType::ThrottledReplicas),
+    of(
+        "follower.replication.throttled.replicas",
+        ConfigType::ThrottledReplicas,
+    ),
     int("index.interval.bytes", 0, I32),
-    of("leader.replication.throttled.replicas", ConfigType::ThrottledReplicas),
+    of(
+        "leader.replication.throttled.replicas",
+        ConfigType::ThrottledReplicas,
+    ),
     since(long("local.retention.bytes", -2), "3.6"),
     since(long("local.retention.ms", -2), "3.6"),
     long("max.compaction.lag.ms", 1),
@@ -200,10 +218,16 @@ pub fn normalise(def: &ConfigDef, value: &RawValue) -> Result<String, String> {
             let f = match value {
                 RawValue::Int(i) => *i as f64,
                 RawValue::Float(f) => *f,
-                RawValue::Str(s) => s.trim().parse::<f64>().map_err(|_| {
-                    format!("`{name}` must be a number, got {}", value.describe())
-                })?,
-                _ => return Err(format!("`{name}` must be a number, got {}", value.describe())),
+                RawValue::Str(s) => s
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| format!("`{name}` must be a number, got {}", value.describe()))?,
+                _ => {
+                    return Err(format!(
+                        "`{name}` must be a number, got {}",
+                        value.describe()
+                    ))
+                }
             };
             if !(min..=max).contains(&f) {
                 return Err(format!("`{name}` must be between {min} and {max}, got {f}"));
@@ -252,14 +276,13 @@ pub fn normalise(def: &ConfigDef, value: &RawValue) -> Result<String, String> {
                 RawValue::List(items) => items.join(","),
                 _ => return Err(throttle_error(name, value)),
             };
-            let valid = text == "*"
-                || text.split(',').all(|pair| {
-                    let mut parts = pair.trim().split(':');
-                    matches!(
-                        (parts.next(), parts.next(), parts.next()),
-                        (Some(p), Some(b), None) if p.parse::<u32>().is_ok() && b.parse::<u32>().is_ok()
-                    )
-                });
+            let valid = text == "*" || text.split(',').all(|pair| {
+                let mut parts = pair.trim().split(':');
+                matches!(
+                    (parts.next(), parts.next(), parts.next()),
+                    (Some(p), Some(b), None) if p.parse::<u32>().is_ok() && b.parse::<u32>().is_ok()
+                )
+            });
             if valid {
                 Ok(text)
             } else {
@@ -331,7 +354,9 @@ fn integer(name: &str, value: &RawValue) -> Result<i64, String> {
     }
     if name.ends_with(".bytes") {
         return size_bytes(text).map_err(|why| {
-            format!("`{name}` must be a whole number of bytes or a size like `1GiB` or `500MB`: {why}")
+            format!(
+                "`{name}` must be a whole number of bytes or a size like `1GiB` or `500MB`: {why}"
+            )
         });
     }
     Err(integer_error(name, value))
@@ -370,8 +395,7 @@ pub fn duration_ms(text: &str) -> Result<i64, String> {
 /// `1GiB` (binary) or `500MB` (decimal) to bytes, refusing fractions of a byte.
 pub fn size_bytes(text: &str) -> Result<i64, String> {
     // Default units: `MB` is 10^6 and `MiB` is 2^20, as written.
-    let bytes = parse_size::parse_size(text)
-        .map_err(|e| format!("`{text}`: {e}"))?;
+    let bytes = parse_size::parse_size(text).map_err(|e| format!("`{text}`: {e}"))?;
     // parse-size rounds fractional bytes; refuse them instead of storing a rounded value.
     if let Some(number) = text
         .trim()
@@ -466,7 +490,12 @@ mod tests {
     #[test]
     fn catalog_is_sorted_and_unique_for_binary_search() {
         for pair in CATALOG.windows(2) {
-            assert!(pair[0].name < pair[1].name, "{} >= {}", pair[0].name, pair[1].name);
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} >= {}",
+                pair[0].name,
+                pair[1].name
+            );
         }
         assert!(lookup("retention.ms").is_some());
         assert!(lookup("retention.hours").is_none());
@@ -474,11 +503,23 @@ mod tests {
 
     #[test]
     fn durations_normalise_to_exact_milliseconds() {
-        assert_eq!(norm("retention.ms", RawValue::Str("7d".into())).unwrap(), "604800000");
-        assert_eq!(norm("segment.ms", RawValue::Str("12h".into())).unwrap(), "43200000");
-        assert_eq!(norm("retention.ms", RawValue::Str("1h 30m".into())).unwrap(), "5400000");
+        assert_eq!(
+            norm("retention.ms", RawValue::Str("7d".into())).unwrap(),
+            "604800000"
+        );
+        assert_eq!(
+            norm("segment.ms", RawValue::Str("12h".into())).unwrap(),
+            "43200000"
+        );
+        assert_eq!(
+            norm("retention.ms", RawValue::Str("1h 30m".into())).unwrap(),
+            "5400000"
+        );
         assert_eq!(norm("retention.ms", RawValue::Int(-1)).unwrap(), "-1");
-        assert_eq!(norm("retention.ms", RawValue::Str("-1".into())).unwrap(), "-1");
+        assert_eq!(
+            norm("retention.ms", RawValue::Str("-1".into())).unwrap(),
+            "-1"
+        );
         assert!(norm("retention.ms", RawValue::Str("1month".into())).is_err());
         assert!(norm("retention.ms", RawValue::Str("1y".into())).is_err());
         assert!(norm("retention.ms", RawValue::Str("1500us".into())).is_err());
@@ -489,18 +530,36 @@ mod tests {
 
     #[test]
     fn sizes_normalise_to_exact_bytes() {
-        assert_eq!(norm("retention.bytes", RawValue::Str("1GiB".into())).unwrap(), "1073741824");
-        assert_eq!(norm("retention.bytes", RawValue::Str("500MB".into())).unwrap(), "500000000");
-        assert_eq!(norm("segment.bytes", RawValue::Str("1.5GiB".into())).unwrap(), "1610612736");
-        assert_eq!(norm("max.message.bytes", RawValue::Int(1048588)).unwrap(), "1048588");
-        assert!(norm("segment.bytes", RawValue::Str("4GiB".into())).is_err(), "over i32");
+        assert_eq!(
+            norm("retention.bytes", RawValue::Str("1GiB".into())).unwrap(),
+            "1073741824"
+        );
+        assert_eq!(
+            norm("retention.bytes", RawValue::Str("500MB".into())).unwrap(),
+            "500000000"
+        );
+        assert_eq!(
+            norm("segment.bytes", RawValue::Str("1.5GiB".into())).unwrap(),
+            "1610612736"
+        );
+        assert_eq!(
+            norm("max.message.bytes", RawValue::Int(1048588)).unwrap(),
+            "1048588"
+        );
+        assert!(
+            norm("segment.bytes", RawValue::Str("4GiB".into())).is_err(),
+            "over i32"
+        );
         assert!(norm("retention.bytes", RawValue::Str("1.5B".into())).is_err());
         assert!(norm("retention.bytes", RawValue::Str("lots".into())).is_err());
     }
 
     #[test]
     fn enums_lists_bools_and_doubles() {
-        assert_eq!(norm("cleanup.policy", RawValue::Str("delete,compact".into())).unwrap(), "compact,delete");
+        assert_eq!(
+            norm("cleanup.policy", RawValue::Str("delete,compact".into())).unwrap(),
+            "compact,delete"
+        );
         assert_eq!(
             norm("cleanup.policy", RawValue::List(vec!["compact".into()])).unwrap(),
             "compact"
@@ -511,11 +570,25 @@ mod tests {
         assert!(err.contains("did you mean `zstd`"), "{err}");
         assert_eq!(norm("preallocate", RawValue::Bool(true)).unwrap(), "true");
         assert!(norm("preallocate", RawValue::Str("yes".into())).is_err());
-        assert_eq!(norm("min.cleanable.dirty.ratio", RawValue::Float(0.5)).unwrap(), "0.5");
+        assert_eq!(
+            norm("min.cleanable.dirty.ratio", RawValue::Float(0.5)).unwrap(),
+            "0.5"
+        );
         assert!(norm("min.cleanable.dirty.ratio", RawValue::Float(1.5)).is_err());
         assert!(norm("min.insync.replicas", RawValue::Int(0)).is_err());
-        assert_eq!(norm("leader.replication.throttled.replicas", RawValue::Str("0:1,1:2".into())).unwrap(), "0:1,1:2");
-        assert!(norm("leader.replication.throttled.replicas", RawValue::Str("0-1".into())).is_err());
+        assert_eq!(
+            norm(
+                "leader.replication.throttled.replicas",
+                RawValue::Str("0:1,1:2".into())
+            )
+            .unwrap(),
+            "0:1,1:2"
+        );
+        assert!(norm(
+            "leader.replication.throttled.replicas",
+            RawValue::Str("0-1".into())
+        )
+        .is_err());
     }
 
     #[test]
@@ -530,7 +603,11 @@ mod tests {
     #[test]
     fn equivalence_is_by_meaning() {
         assert!(equivalent("min.cleanable.dirty.ratio", "0.5", "0.50"));
-        assert!(equivalent("cleanup.policy", "delete,compact", "compact,delete"));
+        assert!(equivalent(
+            "cleanup.policy",
+            "delete,compact",
+            "compact,delete"
+        ));
         assert!(equivalent("preallocate", "TRUE", "true"));
         assert!(!equivalent("retention.ms", "1000", "1001"));
         assert!(!equivalent("compression.type", "zstd", "lz4"));
@@ -542,7 +619,10 @@ mod tests {
         assert_eq!(humanise("retention.ms", "5400000").as_deref(), Some("90m"));
         assert_eq!(humanise("retention.ms", "1500").as_deref(), None);
         assert_eq!(humanise("retention.ms", "-1"), None);
-        assert_eq!(humanise("segment.bytes", "1073741824").as_deref(), Some("1GiB"));
+        assert_eq!(
+            humanise("segment.bytes", "1073741824").as_deref(),
+            Some("1GiB")
+        );
         assert_eq!(humanise("segment.bytes", "1000"), None);
         assert_eq!(humanise("cleanup.policy", "delete"), None);
     }

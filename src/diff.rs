@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 
 use crate::cluster_state::TopicState;
 use crate::config_catalog;
-use crate::plan::{Action, BlockedChange, ConfigChange, ConfigChangeOp, TopicBasis, TopicChange, ValueChange};
+use crate::plan::{
+    Action, BlockedChange, ConfigChange, ConfigChangeOp, TopicBasis, TopicChange, ValueChange,
+};
 use crate::topic_spec::TopicSpec;
 
 /// The warning every partition increase carries.
 pub const PARTITION_WARNING: &str = "adding partitions changes which partition a keyed record goes to: per-key ordering across the change is lost, and consumers relying on key placement (joins, compaction per key) are affected";
 
 /// The change that brings `actual` to `spec`, or `None` when they already match.
-/// `brokers` are the cluster's broker ids (for replica-count warnings and reassignments).
+/// `brokers` are the cluster's broker ids (for reassignment proposals).
 pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> Option<TopicChange> {
     let mut change = TopicChange {
         topic: spec.name.clone(),
@@ -36,7 +38,10 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
     };
     let Some(actual) = actual else {
         change.action = Action::Create;
-        change.partitions = Some(ValueChange { from: None, to: partitions });
+        change.partitions = Some(ValueChange {
+            from: None,
+            to: partitions,
+        });
         change.replication_factor = Some(ValueChange { from: None, to: rf });
         change.configs = spec
             .configs
@@ -48,12 +53,6 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
                 to: Some(v.clone()),
             })
             .collect();
-        if !brokers.is_empty() && brokers.len() < rf as usize {
-            change.warnings.push(format!(
-                "the cluster reports {} broker(s); Apache Kafka refuses replication factor {rf} with fewer brokers than that",
-                brokers.len()
-            ));
-        }
         return Some(change);
     };
 
@@ -73,7 +72,9 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
         });
     }
     if rf != actual.replication_factor {
-        change.blocked.push(replication_change(&spec.name, actual, rf, brokers));
+        change
+            .blocked
+            .push(replication_change(&spec.name, actual, rf, brokers));
     }
 
     match &actual.configs_error {
@@ -188,7 +189,10 @@ mod tests {
             name: "t".into(),
             partitions: Some(partitions),
             replication_factor: Some(rf),
-            configs: configs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            configs: configs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             owner: None,
             description: None,
             labels: BTreeMap::new(),
@@ -203,7 +207,12 @@ mod tests {
     /// A topic as Apache Kafka reports it: inherited entries plus marked overrides.
     fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
         let mut t = TopicState::with_overrides(partitions, rf, overrides);
-        for key in ["cleanup.policy", "retention.ms", "segment.bytes", "min.insync.replicas"] {
+        for key in [
+            "cleanup.policy",
+            "retention.ms",
+            "segment.bytes",
+            "min.insync.replicas",
+        ] {
             t.configs.entry(key.to_string()).or_insert(ConfigEntry {
                 value: Some("1".into()),
                 source: ConfigSource::DefaultConfig,
@@ -222,20 +231,41 @@ mod tests {
         assert_eq!(c.partitions, Some(ValueChange { from: None, to: 3 }));
         assert_eq!(c.configs.len(), 1);
         assert!(c.warnings.is_empty());
-        let c = diff(&spec(3, 3, &[]), None, &[1]).unwrap();
-        assert!(c.warnings[0].contains("1 broker(s)"), "{:?}", c.warnings);
     }
 
     #[test]
     fn a_matching_topic_has_no_change() {
         let s = spec(3, 3, &[("retention.ms", "1000")]);
-        assert_eq!(diff(&s, Some(&kafka_topic(3, 3, &[("retention.ms", "1000")])), &[1, 2, 3]), None);
+        assert_eq!(
+            diff(
+                &s,
+                Some(&kafka_topic(3, 3, &[("retention.ms", "1000")])),
+                &[1, 2, 3]
+            ),
+            None
+        );
     }
 
     #[test]
     fn config_changes_set_change_and_remove_only_what_differs() {
-        let s = spec(3, 3, &[("retention.ms", "2000"), ("cleanup.policy", "compact"), ("segment.ms", "5")]);
-        let actual = kafka_topic(3, 3, &[("retention.ms", "1000"), ("segment.ms", "5"), ("max.message.bytes", "10")]);
+        let s = spec(
+            3,
+            3,
+            &[
+                ("retention.ms", "2000"),
+                ("cleanup.policy", "compact"),
+                ("segment.ms", "5"),
+            ],
+        );
+        let actual = kafka_topic(
+            3,
+            3,
+            &[
+                ("retention.ms", "1000"),
+                ("segment.ms", "5"),
+                ("max.message.bytes", "10"),
+            ],
+        );
         let c = diff(&s, Some(&actual), &[1, 2, 3]).unwrap();
         assert_eq!(c.action, Action::Update);
         let ops: Vec<(ConfigChangeOp, &str, Option<&str>, Option<&str>)> = c
@@ -247,8 +277,18 @@ mod tests {
             ops,
             vec![
                 (ConfigChangeOp::Set, "cleanup.policy", None, Some("compact")),
-                (ConfigChangeOp::Delete, "max.message.bytes", Some("10"), None),
-                (ConfigChangeOp::Set, "retention.ms", Some("1000"), Some("2000")),
+                (
+                    ConfigChangeOp::Delete,
+                    "max.message.bytes",
+                    Some("10"),
+                    None
+                ),
+                (
+                    ConfigChangeOp::Set,
+                    "retention.ms",
+                    Some("1000"),
+                    Some("2000")
+                ),
             ]
         );
     }
@@ -264,7 +304,13 @@ mod tests {
     fn partition_increase_warns_and_decrease_is_blocked() {
         let up = diff(&spec(6, 1, &[]), Some(&kafka_topic(3, 1, &[])), &[1]).unwrap();
         assert_eq!(up.action, Action::Update);
-        assert_eq!(up.partitions, Some(ValueChange { from: Some(3), to: 6 }));
+        assert_eq!(
+            up.partitions,
+            Some(ValueChange {
+                from: Some(3),
+                to: 6
+            })
+        );
         assert!(up.warnings[0].contains("per-key ordering"));
         let down = diff(&spec(2, 1, &[]), Some(&kafka_topic(3, 1, &[])), &[1]).unwrap();
         assert_eq!(down.action, Action::Blocked);
@@ -288,12 +334,19 @@ mod tests {
         );
         let few = diff(&spec(2, 3, &[]), Some(&actual), &[1]).unwrap();
         assert!(few.blocked[0].reassignment.is_none());
-        assert!(few.blocked[0].reason.contains("fewer than replication factor 3"));
+        assert!(few.blocked[0]
+            .reason
+            .contains("fewer than replication factor 3"));
     }
 
     #[test]
     fn a_blocked_topic_still_lists_its_applicable_changes() {
-        let c = diff(&spec(2, 1, &[("retention.ms", "5")]), Some(&kafka_topic(3, 1, &[])), &[1]).unwrap();
+        let c = diff(
+            &spec(2, 1, &[("retention.ms", "5")]),
+            Some(&kafka_topic(3, 1, &[])),
+            &[1],
+        )
+        .unwrap();
         assert_eq!(c.action, Action::Blocked);
         assert_eq!(c.configs.len(), 1);
     }
@@ -312,7 +365,12 @@ mod tests {
         let mut s = spec(1, 1, &[]);
         s.delete = true;
         assert_eq!(diff(&s, None, &[1]), None);
-        assert_eq!(diff(&s, Some(&kafka_topic(1, 1, &[])), &[1]).unwrap().action, Action::Delete);
+        assert_eq!(
+            diff(&s, Some(&kafka_topic(1, 1, &[])), &[1])
+                .unwrap()
+                .action,
+            Action::Delete
+        );
     }
 
     #[test]
@@ -323,7 +381,14 @@ mod tests {
             e.source = ConfigSource::DefaultConfig;
         }
         assert_eq!(actual.config_view, ConfigView::SetOnly);
-        assert_eq!(diff(&spec(1, 1, &[("retention.ms", "1000")]), Some(&actual), &[1]), None);
+        assert_eq!(
+            diff(
+                &spec(1, 1, &[("retention.ms", "1000")]),
+                Some(&actual),
+                &[1]
+            ),
+            None
+        );
         let c = diff(&spec(1, 1, &[]), Some(&actual), &[1]).unwrap();
         assert_eq!(c.configs[0].op, ConfigChangeOp::Delete);
     }

@@ -13,18 +13,18 @@
 //! Loading, diffing and planning are pure functions over plain data (`TopicSpec`,
 //! `ClusterState`, `Plan`). Only `kafka` talks to a broker; only `render` formats output.
 
-pub mod config_catalog;
-pub mod diagnostic;
-pub mod load;
-pub mod position;
-pub mod topic_spec;
+pub mod apply;
+pub mod arguments;
 pub mod cluster;
 pub mod cluster_state;
-pub mod kafka;
-pub mod diff;
-pub mod plan;
-pub mod apply;
-pub mod render;
-pub mod arguments;
 pub mod command;
 pub mod config;
+pub mod config_catalog;
+pub mod diagnostic;
+pub mod diff;
+pub mod kafka;
+pub mod load;
+pub mod plan;
+pub mod position;
+pub mod render;
+pub mod topic_spec;

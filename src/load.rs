@@ -144,7 +144,11 @@ pub fn parse_file(file: &Path, text: &str, out: &mut Vec<TopicSpec>, diags: &mut
                 col: l.column(),
             });
             let message = strip_location(&e.to_string());
-            diags.push(Diagnostic::error(file, pos, format!("invalid YAML: {message}")));
+            diags.push(Diagnostic::error(
+                file,
+                pos,
+                format!("invalid YAML: {message}"),
+            ));
             return;
         }
     };
@@ -180,7 +184,8 @@ impl Walker<'_> {
 
     fn warning(&mut self, pos: Option<Pos>, message: impl Into<String>) {
         let pos = pos.or(Some(self.fallback));
-        self.diags.push(Diagnostic::warning(self.file, pos, message));
+        self.diags
+            .push(Diagnostic::warning(self.file, pos, message));
     }
 
     fn file_root(&mut self, value: &Value, index: Option<&PosNode>, out: &mut Vec<TopicSpec>) {
@@ -218,7 +223,10 @@ impl Walker<'_> {
             Value::Sequence(items) => items,
             Value::Null => return,
             _ => {
-                self.error(topics_index.map(|n| n.pos), "`topics` must be a list of topic entries");
+                self.error(
+                    topics_index.map(|n| n.pos),
+                    "`topics` must be a list of topic entries",
+                );
                 return;
             }
         };
@@ -271,7 +279,9 @@ impl Walker<'_> {
                     _ => self.error(vpos, format!("`name` must be a string, got {}", kind(v))),
                 },
                 "partitions" => {
-                    partitions = self.count(v, vpos, "partitions", i32::MAX as i64).map(|n| n as i32)
+                    partitions = self
+                        .count(v, vpos, "partitions", i32::MAX as i64)
+                        .map(|n| n as i32)
                 }
                 "replication_factor" => {
                     replication_factor = self
@@ -284,13 +294,19 @@ impl Walker<'_> {
                 "labels" => labels = self.labels(v, vpos),
                 "delete" => match v {
                     Value::Bool(b) => delete = *b,
-                    _ => self.error(vpos, format!("`delete` must be `true` or `false`, got {}", kind(v))),
+                    _ => self.error(
+                        vpos,
+                        format!("`delete` must be `true` or `false`, got {}", kind(v)),
+                    ),
                 },
                 other => {
                     if let Some(s) = config_catalog::closest(other, TOPIC_KEYS.iter().copied()) {
                         suggested.push(s);
                     }
-                    self.error(kpos, unknown_key_message(other, TOPIC_KEYS, "a topic entry"))
+                    self.error(
+                        kpos,
+                        unknown_key_message(other, TOPIC_KEYS, "a topic entry"),
+                    )
                 }
             }
         }
@@ -302,11 +318,15 @@ impl Walker<'_> {
             if !map.contains_key("partitions") && !suggested.contains(&"partitions") {
                 self.error(pos, format!("topic `{name}` has no `partitions`"));
             }
-            if !map.contains_key("replication_factor") && !suggested.contains(&"replication_factor") {
+            if !map.contains_key("replication_factor") && !suggested.contains(&"replication_factor")
+            {
                 self.error(pos, format!("topic `{name}` has no `replication_factor`"));
             }
         } else if !configs.is_empty() {
-            self.warning(pos, format!("topic `{name}` is marked `delete: true`; its `configs` are ignored"));
+            self.warning(
+                pos,
+                format!("topic `{name}` is marked `delete: true`; its `configs` are ignored"),
+            );
         }
         if self.error_count() > errors_before {
             return None;
@@ -346,7 +366,10 @@ impl Walker<'_> {
                 None
             }
             None => {
-                self.error(pos, format!("`{key}` must be a whole number, got {}", kind(v)));
+                self.error(
+                    pos,
+                    format!("`{key}` must be a whole number, got {}", kind(v)),
+                );
                 None
             }
         }
@@ -365,7 +388,13 @@ impl Walker<'_> {
     fn labels(&mut self, v: &Value, pos: Option<Pos>) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         let Value::Mapping(map) = v else {
-            self.error(pos, format!("`labels` must be a mapping of names to values, got {}", kind(v)));
+            self.error(
+                pos,
+                format!(
+                    "`labels` must be a mapping of names to values, got {}",
+                    kind(v)
+                ),
+            );
             return out;
         };
         for (k, val) in map {
@@ -373,19 +402,33 @@ impl Walker<'_> {
                 (Some(k), Some(val)) => {
                     out.insert(k.to_string(), val);
                 }
-                _ => self.error(pos, "`labels` entries must be `name: value` with scalar values"),
+                _ => self.error(
+                    pos,
+                    "`labels` entries must be `name: value` with scalar values",
+                ),
             }
         }
         out
     }
 
-    fn configs(&mut self, v: &Value, node: Option<&PosNode>, pos: Option<Pos>) -> BTreeMap<String, String> {
+    fn configs(
+        &mut self,
+        v: &Value,
+        node: Option<&PosNode>,
+        pos: Option<Pos>,
+    ) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         let map = match v {
             Value::Mapping(m) => m,
             Value::Null => return out,
             _ => {
-                self.error(pos, format!("`configs` must be a mapping of config names to values, got {}", kind(v)));
+                self.error(
+                    pos,
+                    format!(
+                        "`configs` must be a mapping of config names to values, got {}",
+                        kind(v)
+                    ),
+                );
                 return out;
             }
         };
@@ -419,13 +462,19 @@ impl Walker<'_> {
                     match texts {
                         Some(t) => RawValue::List(t),
                         None => {
-                            self.error(vpos, format!("`{key}` must be a value or a list of values"));
+                            self.error(
+                                vpos,
+                                format!("`{key}` must be a value or a list of values"),
+                            );
                             continue;
                         }
                     }
                 }
                 Value::Null => {
-                    self.error(vpos, format!("`{key}` has no value; remove the line to leave it unset"));
+                    self.error(
+                        vpos,
+                        format!("`{key}` has no value; remove the line to leave it unset"),
+                    );
                     continue;
                 }
                 _ => {
@@ -504,7 +553,10 @@ pub fn check_topic_name(name: &str) -> Result<(), String> {
 }
 
 /// Duplicates across all files, and names that collide once `.` and `_` are treated alike.
-fn check_across_files(topics: Vec<TopicSpec>, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, TopicSpec> {
+fn check_across_files(
+    topics: Vec<TopicSpec>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, TopicSpec> {
     let mut by_name: BTreeMap<String, TopicSpec> = BTreeMap::new();
     let mut by_metric_name: BTreeMap<String, String> = BTreeMap::new();
     for spec in topics {
@@ -588,7 +640,10 @@ mod tests {
             "`partitions` must be a whole number, got a string (t.yaml:9:17)",
         ];
         for e in expect {
-            assert!(got.iter().any(|g| g.contains(e)), "missing {e:?} in {got:#?}");
+            assert!(
+                got.iter().any(|g| g.contains(e)),
+                "missing {e:?} in {got:#?}"
+            );
         }
         // The misspelt `partitons` already explains the missing `partitions`.
         assert_eq!(got.len(), expect.len(), "{got:#?}");
@@ -598,7 +653,11 @@ mod tests {
     fn malformed_yaml_names_the_line() {
         let (_, diags) = parse("topics:\n  - name: a\n    partitions: [1\n");
         assert_eq!(diags.len(), 1);
-        assert!(diags[0].message.starts_with("invalid YAML"), "{:?}", diags[0]);
+        assert!(
+            diags[0].message.starts_with("invalid YAML"),
+            "{:?}",
+            diags[0]
+        );
         assert!(diags[0].pos.is_some());
     }
 
@@ -626,15 +685,23 @@ mod tests {
     fn duplicates_and_collisions_across_files_name_both_places() {
         let mut topics = Vec::new();
         let mut diags = Vec::new();
-        let entry = |n: &str| format!("topics:\n  - name: {n}\n    partitions: 1\n    replication_factor: 1\n");
+        let entry = |n: &str| {
+            format!("topics:\n  - name: {n}\n    partitions: 1\n    replication_factor: 1\n")
+        };
         parse_file(Path::new("a.yaml"), &entry("x.y"), &mut topics, &mut diags);
         parse_file(Path::new("b.yaml"), &entry("x.y"), &mut topics, &mut diags);
         parse_file(Path::new("c.yaml"), &entry("x_y"), &mut topics, &mut diags);
         let set = check_across_files(topics, &mut diags);
         assert_eq!(set.len(), 1);
         let text = messages(&diags).join("\n");
-        assert!(text.contains("declared twice: here and at a.yaml:2:5 (b.yaml:2:5)"), "{text}");
-        assert!(text.contains("`x_y` collides with `x.y` (at a.yaml:2:5)"), "{text}");
+        assert!(
+            text.contains("declared twice: here and at a.yaml:2:5 (b.yaml:2:5)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`x_y` collides with `x.y` (at a.yaml:2:5)"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -18,20 +18,22 @@ fn main() -> ExitCode {
     let err_palette = Palette {
         color: stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let result = Config::from_arguments(args).map_err(anyhow::Error::from).and_then(|config| {
-        let palette = config.palette;
-        let mut out = stdout.lock();
-        let mut err = stderr.lock();
-        let mut io = Io {
-            out: &mut out,
-            err: &mut err,
-            palette,
-            err_palette,
-        };
-        let outcome = command::run(config, &mut io);
-        io.out.flush()?;
-        outcome
-    });
+    let result = Config::from_arguments(args)
+        .map_err(anyhow::Error::from)
+        .and_then(|config| {
+            let palette = config.palette;
+            let mut out = stdout.lock();
+            let mut err = stderr.lock();
+            let mut io = Io {
+                out: &mut out,
+                err: &mut err,
+                palette,
+                err_palette,
+            };
+            let outcome = command::run(config, &mut io);
+            io.out.flush()?;
+            outcome
+        });
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Fail) => ExitCode::from(1),

@@ -23,6 +23,9 @@ pub struct Plan {
     pub generated_by: String,
     pub cluster: ClusterRef,
     pub summary: Summary,
+    /// Warnings about the plan as a whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// One entry per topic that would change, sorted by topic; unchanged topics are not listed.
     pub changes: Vec<TopicChange>,
 }
@@ -165,6 +168,24 @@ pub fn plan(specs: &SpecSet, state: &ClusterState) -> Plan {
             None => {}
         }
     }
+    let mut warnings = Vec::new();
+    let too_wide: Vec<&str> = changes
+        .iter()
+        .filter(|c| {
+            c.replication_factor
+                .as_ref()
+                .is_some_and(|rf| rf.to as usize > state.brokers.len())
+        })
+        .map(|c| c.topic.as_str())
+        .collect();
+    if !state.brokers.is_empty() && !too_wide.is_empty() {
+        warnings.push(format!(
+            "the cluster reports {} broker(s), fewer than the replication factor of {} topic(s) to create ({}); Apache Kafka refuses such a CreateTopics request",
+            state.brokers.len(),
+            too_wide.len(),
+            list_some(&too_wide)
+        ));
+    }
     Plan {
         format: PLAN_FORMAT.into(),
         format_version: PLAN_FORMAT_VERSION,
@@ -174,7 +195,17 @@ pub fn plan(specs: &SpecSet, state: &ClusterState) -> Plan {
             cluster_id: state.cluster_id.clone(),
         },
         summary,
+        warnings,
         changes,
+    }
+}
+
+/// `a`, `b`, `c` and 4 more.
+fn list_some(names: &[&str]) -> String {
+    let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        n if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
+        _ => shown.join(", "),
     }
 }
 
@@ -193,11 +224,18 @@ pub fn drift_since(plan: &Plan, state: &ClusterState) -> Vec<String> {
         let now = state.topics.get(&change.topic).map(TopicBasis::of);
         let name = &change.topic;
         match (&change.before, &now) {
-            (None, Some(_)) => out.push(format!("`{name}` did not exist when the plan was made; now it does")),
-            (Some(_), None) => out.push(format!("`{name}` existed when the plan was made; now it does not")),
+            (None, Some(_)) => out.push(format!(
+                "`{name}` did not exist when the plan was made; now it does"
+            )),
+            (Some(_), None) => out.push(format!(
+                "`{name}` existed when the plan was made; now it does not"
+            )),
             (Some(then), Some(now)) => {
                 if then.partitions != now.partitions {
-                    out.push(format!("`{name}` partitions: {} then, {} now", then.partitions, now.partitions));
+                    out.push(format!(
+                        "`{name}` partitions: {} then, {} now",
+                        then.partitions, now.partitions
+                    ));
                 }
                 if then.replication_factor != now.replication_factor {
                     out.push(format!(
@@ -274,7 +312,10 @@ mod tests {
             source: "test".into(),
             cluster_id: Some("c1".into()),
             brokers: vec![1, 2, 3],
-            topics: topics.iter().map(|(n, t)| (n.to_string(), t.clone())).collect(),
+            topics: topics
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.clone()))
+                .collect(),
             broker_defaults: Default::default(),
         }
     }
@@ -293,9 +334,31 @@ mod tests {
         assert_eq!(p.changes[0].action, Action::Create);
         assert_eq!(
             p.summary,
-            Summary { create: 1, update: 0, delete: 0, blocked: 0, unchanged: 1 }
+            Summary {
+                create: 1,
+                update: 0,
+                delete: 0,
+                blocked: 0,
+                unchanged: 1
+            }
         );
         assert!(!p.changes.iter().any(|c| c.topic == "unmanaged"));
+    }
+
+    #[test]
+    fn one_warning_for_replication_factors_the_cluster_cannot_hold() {
+        let p = plan(
+            &specs(SPECS),
+            &ClusterState {
+                brokers: vec![1],
+                ..state(&[])
+            },
+        );
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(p.warnings[0].contains(
+            "1 broker(s), fewer than the replication factor of 2 topic(s) to create (`a`, `b`)"
+        ));
+        assert!(plan(&specs(SPECS), &state(&[])).warnings.is_empty());
     }
 
     #[test]
@@ -304,12 +367,18 @@ mod tests {
         let p = plan(&specs(SPECS), &before);
         assert!(drift_since(&p, &before).is_empty());
         let after = state(&[
-            ("a", TopicState::with_overrides(2, 3, &[("retention.ms", "5")])),
+            (
+                "a",
+                TopicState::with_overrides(2, 3, &[("retention.ms", "5")]),
+            ),
             ("b", TopicState::with_overrides(1, 1, &[])),
         ]);
         let drift = drift_since(&p, &after);
         assert_eq!(drift.len(), 3, "{drift:#?}");
-        assert!(drift[0].contains("`a` partitions: 1 then, 2 now"), "{drift:#?}");
+        assert!(
+            drift[0].contains("`a` partitions: 1 then, 2 now"),
+            "{drift:#?}"
+        );
         let mut other = before.clone();
         other.cluster_id = Some("c2".into());
         assert!(drift_since(&p, &other)[0].contains("cluster `c1`"));
@@ -320,13 +389,25 @@ mod tests {
         let p = plan(&specs(SPECS), &state(&[]));
         let b = p.changes.iter().find(|c| c.topic == "b").unwrap();
         assert!(!visible(b, &state(&[])));
-        assert!(!visible(b, &state(&[("b", TopicState::with_overrides(3, 3, &[]))])));
-        assert!(visible(b, &state(&[("b", TopicState::with_overrides(3, 3, &[("retention.ms", "3600000")]))])));
+        assert!(!visible(
+            b,
+            &state(&[("b", TopicState::with_overrides(3, 3, &[]))])
+        ));
+        assert!(visible(
+            b,
+            &state(&[(
+                "b",
+                TopicState::with_overrides(3, 3, &[("retention.ms", "3600000")])
+            )])
+        ));
     }
 
     #[test]
     fn the_plan_document_round_trips() {
-        let p = plan(&specs(SPECS), &state(&[("gone", TopicState::with_overrides(1, 1, &[]))]));
+        let p = plan(
+            &specs(SPECS),
+            &state(&[("gone", TopicState::with_overrides(1, 1, &[]))]),
+        );
         let json = serde_json::to_string(&p).unwrap();
         let back: Plan = serde_json::from_str(&json).unwrap();
         assert_eq!(back, p);

@@ -50,7 +50,10 @@ impl PosNode {
     /// The position of a mapping key.
     pub fn key_pos(&self, key: &str) -> Option<Pos> {
         match &self.kind {
-            PosKind::Map(entries) => entries.iter().find(|(k, _, _)| k == key).map(|(_, p, _)| *p),
+            PosKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, p, _)| *p),
             _ => None,
         }
     }
@@ -72,7 +75,9 @@ impl PosNode {
     pub fn all_duplicate_keys(&self) -> Vec<(&str, Pos, Pos)> {
         let mut out = self.duplicate_keys();
         match &self.kind {
-            PosKind::Seq(items) => items.iter().for_each(|n| out.extend(n.all_duplicate_keys())),
+            PosKind::Seq(items) => items
+                .iter()
+                .for_each(|n| out.extend(n.all_duplicate_keys())),
             PosKind::Map(entries) => entries
                 .iter()
                 .for_each(|(_, _, n)| out.extend(n.all_duplicate_keys())),
@@ -158,7 +163,9 @@ impl MarkedEventReceiver for Builder {
                     // A block mapping's start event is marked after its first key; the first key
                     // is where a reader sees the mapping begin.
                     Some(Frame::Map(pos, entries, _)) => PosNode {
-                        pos: entries.first().map_or(pos, |(_, key_pos, _)| (*key_pos).min(pos)),
+                        pos: entries
+                            .first()
+                            .map_or(pos, |(_, key_pos, _)| (*key_pos).min(pos)),
                         kind: PosKind::Map(entries),
                     },
                     None => return,
@@ -176,22 +183,35 @@ mod tests {
 
     #[test]
     fn positions_of_keys_and_values_are_one_based() {
-        let text = "topics:\n  - name: a\n    partitions: 3\n    configs:\n      retention.ms: 7d\n";
+        let text =
+            "topics:\n  - name: a\n    partitions: 3\n    configs:\n      retention.ms: 7d\n";
         let root = index(text).unwrap();
         assert_eq!(root.key_pos("topics"), Some(Pos { line: 1, col: 1 }));
         let topic = root.get("topics").unwrap().index(0).unwrap();
         assert_eq!(topic.key_pos("name"), Some(Pos { line: 2, col: 5 }));
-        assert_eq!(topic.get("partitions").unwrap().pos, Pos { line: 3, col: 17 });
+        assert_eq!(
+            topic.get("partitions").unwrap().pos,
+            Pos { line: 3, col: 17 }
+        );
         let configs = topic.get("configs").unwrap();
-        assert_eq!(configs.key_pos("retention.ms"), Some(Pos { line: 5, col: 7 }));
-        assert_eq!(configs.get("retention.ms").unwrap().pos, Pos { line: 5, col: 21 });
+        assert_eq!(
+            configs.key_pos("retention.ms"),
+            Some(Pos { line: 5, col: 7 })
+        );
+        assert_eq!(
+            configs.get("retention.ms").unwrap().pos,
+            Pos { line: 5, col: 21 }
+        );
     }
 
     #[test]
     fn duplicate_keys_are_found() {
         let root = index("a: 1\nb: 2\na: 3\n").unwrap();
         let dups = root.duplicate_keys();
-        assert_eq!(dups, vec![("a", Pos { line: 1, col: 1 }, Pos { line: 3, col: 1 })]);
+        assert_eq!(
+            dups,
+            vec![("a", Pos { line: 1, col: 1 }, Pos { line: 3, col: 1 })]
+        );
         let nested = index("x:\n  - b: 1\n    b: 2\n").unwrap();
         assert_eq!(nested.all_duplicate_keys().len(), 1);
     }

@@ -24,7 +24,10 @@ fn new_topic(name: &str, partitions: i32, configs: &[(&str, &str)]) -> NewTopic 
         name: name.into(),
         partitions,
         replication_factor: 1,
-        configs: configs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        configs: configs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     }
 }
 
@@ -35,7 +38,11 @@ fn create_describe_alter_delete() {
     let created = cluster
         .create_topics(
             &[
-                new_topic("adapter.a", 3, &[("retention.ms", "3600000"), ("cleanup.policy", "delete")]),
+                new_topic(
+                    "adapter.a",
+                    3,
+                    &[("retention.ms", "3600000"), ("cleanup.policy", "delete")],
+                ),
                 new_topic("adapter.b", 2, &[]),
             ],
             Mode::Apply,
@@ -64,8 +71,13 @@ fn create_describe_alter_delete() {
             &[ConfigAlteration {
                 topic: "adapter.a".into(),
                 ops: vec![
-                    ConfigOp::Set { key: "retention.ms".into(), value: "7200000".into() },
-                    ConfigOp::Delete { key: "cleanup.policy".into() },
+                    ConfigOp::Set {
+                        key: "retention.ms".into(),
+                        value: "7200000".into(),
+                    },
+                    ConfigOp::Delete {
+                        key: "cleanup.policy".into(),
+                    },
                 ],
             }],
             Mode::Apply,
@@ -74,7 +86,10 @@ fn create_describe_alter_delete() {
         .into_iter()
         .for_each(|(t, r)| assert!(r.is_ok(), "{t}: {r:?}"));
     let overrides = cluster.describe().unwrap().topics["adapter.a"].overrides();
-    assert_eq!(overrides, [("retention.ms".to_string(), "7200000".to_string())].into());
+    assert_eq!(
+        overrides,
+        [("retention.ms".to_string(), "7200000".to_string())].into()
+    );
 
     let deleted = cluster.delete_topics(&["adapter.b".into()]).unwrap();
     assert!(deleted[0].1.is_ok(), "{deleted:?}");
@@ -87,13 +102,17 @@ fn create_describe_alter_delete() {
 fn a_missing_api_is_named() {
     let broker = Broker::start();
     let cluster = connect(&broker);
-    cluster.create_topics(&[new_topic("adapter.p", 1, &[])], Mode::Apply).unwrap();
+    cluster
+        .create_topics(&[new_topic("adapter.p", 1, &[])], Mode::Apply)
+        .unwrap();
     // N.B. KAFKA.md: the test broker does not implement CreatePartitions.
     match cluster.create_partitions(&[("adapter.p".into(), 2)], Mode::Apply) {
         Err(ClusterError::Unsupported { api, .. }) => assert_eq!(api, "CreatePartitions"),
         Ok(outcomes) => {
             let (_, r) = &outcomes[0];
-            let err = r.as_ref().expect_err("partitions cannot be added on this broker");
+            let err = r
+                .as_ref()
+                .expect_err("partitions cannot be added on this broker");
             assert!(err.message.contains("CreatePartitions API"), "{err:?}");
         }
         Err(e) => panic!("unexpected error: {e}"),
@@ -102,7 +121,11 @@ fn a_missing_api_is_named() {
 
 #[test]
 fn an_unreachable_cluster_fails_fast_with_the_address() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let bootstrap = format!("127.0.0.1:{port}");
     let cluster = KafkaCluster::connect(ConnectionSettings {
         bootstrap_servers: bootstrap.clone(),
@@ -112,7 +135,11 @@ fn an_unreachable_cluster_fails_fast_with_the_address() {
     .unwrap();
     let start = std::time::Instant::now();
     let err = cluster.describe().unwrap_err();
-    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
     let text = err.to_string();
     assert!(text.contains(&bootstrap), "{text}");
 }

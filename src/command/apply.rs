@@ -55,7 +55,10 @@ pub fn run(config: ApplyConfig, io: &mut Io) -> Result<Outcome> {
 
     if config.dry_run && config.mode == Mode::Apply {
         writeln!(io.out)?;
-        writeln!(io.out, "Dry run: no request was sent; the changes above are what `apply` would make.")?;
+        writeln!(
+            io.out,
+            "Dry run: no request was sent; the changes above are what `apply` would make."
+        )?;
         return Ok(Outcome::Success);
     }
     if !config.dry_run && !config.yes {
@@ -76,20 +79,31 @@ pub fn run(config: ApplyConfig, io: &mut Io) -> Result<Outcome> {
                 list.join("\n")
             );
         }
-        writeln!(io.out, "\nDry run: the broker validated the requests and nothing was changed.")?;
-        return Ok(if report.failed() > 0 { Outcome::Fail } else { Outcome::Success });
+        writeln!(
+            io.out,
+            "\nDry run: the broker validated the requests and nothing was changed."
+        )?;
+        return Ok(if report.failed() > 0 {
+            Outcome::Fail
+        } else {
+            Outcome::Success
+        });
     }
     wait_until_visible(&plan, &mut report, &cluster, timeout);
     render::apply_report::render_text(&report, io.out, io.palette, false)?;
     render::apply_report::render_summary(&report, io.out, io.palette)?;
     if report.failed() > 0 {
-        bail!("{} of the planned change(s) failed (see above)", report.failed());
+        bail!(
+            "{} of the planned change(s) failed (see above)",
+            report.failed()
+        );
     }
     Ok(Outcome::Success)
 }
 
 fn read_plan(file: &std::path::Path) -> Result<Plan> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read the plan `{}`", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a JSON plan", file.display()))?;
     let format = value.get("format").and_then(|v| v.as_str());
@@ -100,7 +114,8 @@ fn read_plan(file: &std::path::Path) -> Result<Plan> {
             file.display()
         );
     }
-    serde_json::from_value(value).with_context(|| format!("`{}` is not a valid plan", file.display()))
+    serde_json::from_value(value)
+        .with_context(|| format!("`{}` is not a valid plan", file.display()))
 }
 
 /// Asks on the terminal; refuses to go on without one.

@@ -25,7 +25,8 @@ pub fn run(
     let plan = plan(&specs, &state);
     if let Some(file) = out_file {
         let json = serde_json::to_vec_pretty(&plan)?;
-        std::fs::write(file, json).with_context(|| format!("cannot write the plan to `{}`", file.display()))?;
+        std::fs::write(file, json)
+            .with_context(|| format!("cannot write the plan to `{}`", file.display()))?;
     }
     match format {
         PlanFormat::Text => render::plan::render_text(&plan, io.out, io.palette)?,

@@ -24,7 +24,13 @@ struct ValidateReport<'a> {
 
 pub fn run(paths: &[PathBuf], format: ValidateFormat, io: &mut Io) -> Result<Outcome> {
     let (valid, files, topics, diagnostics, unreadable) = match load(paths) {
-        Ok(l) => (true, l.specs.files.len(), l.specs.topics.len(), l.warnings, false),
+        Ok(l) => (
+            true,
+            l.specs.files.len(),
+            l.specs.topics.len(),
+            l.warnings,
+            false,
+        ),
         Err(e) => (false, 0, 0, e.diagnostics, e.unreadable),
     };
     match format {
@@ -53,5 +59,9 @@ pub fn run(paths: &[PathBuf], format: ValidateFormat, io: &mut Io) -> Result<Out
     if unreadable {
         anyhow::bail!("some spec paths could not be read");
     }
-    Ok(if valid { Outcome::Success } else { Outcome::Fail })
+    Ok(if valid {
+        Outcome::Success
+    } else {
+        Outcome::Fail
+    })
 }

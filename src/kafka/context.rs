@@ -32,7 +32,9 @@ impl TopicgateContext {
                 let s = s.trim();
                 let s = s.split_once("://").map_or(s, |(_, rest)| rest);
                 // librdkafka's default port.
-                if s.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+                if s.rsplit_once(':')
+                    .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+                {
                     s.to_string()
                 } else {
                     format!("{s}:9092")
@@ -95,7 +97,9 @@ impl ClientContext for TopicgateContext {
                 else {
                     return;
                 };
-                let Ok(mut failed) = self.failed.lock() else { return };
+                let Ok(mut failed) = self.failed.lock() else {
+                    return;
+                };
                 failed.insert(address.clone());
                 if failed.len() < self.bootstrap.len() {
                     return;

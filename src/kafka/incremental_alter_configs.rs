@@ -204,7 +204,10 @@ pub fn incremental_alter_configs<C: ClientContext>(
             let outcome = if code == sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
                 Ok(())
             } else {
-                Err((code.into(), text(sys::rd_kafka_ConfigResource_error_string(r))))
+                Err((
+                    code.into(),
+                    text(sys::rd_kafka_ConfigResource_error_string(r)),
+                ))
             };
             outcomes.push((name, outcome));
         }

@@ -67,7 +67,7 @@ impl KafkaCluster {
             &config,
             TopicgateContext::new(&settings.bootstrap_servers),
         )
-            .map_err(|e| ClusterError::Settings(e.to_string()))?;
+        .map_err(|e| ClusterError::Settings(e.to_string()))?;
         let admin = Arc::new(admin);
         Ok(KafkaCluster {
             _pump: MainQueuePump::start(Arc::clone(&admin)),
@@ -112,9 +112,9 @@ impl KafkaCluster {
                         detail,
                     })
                 }
-                Some(ConnectionProblem::AllBrokersDown(detail) | ConnectionProblem::Resolve(detail)) => {
-                    return Err(self.unreachable(detail))
-                }
+                Some(
+                    ConnectionProblem::AllBrokersDown(detail) | ConnectionProblem::Resolve(detail),
+                ) => return Err(self.unreachable(detail)),
                 None => {}
             }
             if start.elapsed() > timeout + Duration::from_secs(1) {
@@ -192,7 +192,11 @@ impl Cluster for KafkaCluster {
         let mut topics = BTreeMap::new();
         for t in metadata.topics() {
             if t.error().is_some() && t.partitions().is_empty() {
-                log::debug!("skipping topic `{}` reported with error {:?}", t.name(), t.error());
+                log::debug!(
+                    "skipping topic `{}` reported with error {:?}",
+                    t.name(),
+                    t.error()
+                );
                 continue;
             }
             let replication_factor = t
@@ -216,7 +220,10 @@ impl Cluster for KafkaCluster {
             );
         }
         let brokers: Vec<i32> = metadata.brokers().iter().map(|b| b.id()).collect();
-        let cluster_id = self.admin.inner().fetch_cluster_id(Duration::from_millis(1));
+        let cluster_id = self
+            .admin
+            .inner()
+            .fetch_cluster_id(Duration::from_millis(1));
 
         // All topics' configs, in chunks sent concurrently, and each broker's defaults.
         let names: Vec<&str> = topics.keys().map(String::as_str).collect();
@@ -226,16 +233,22 @@ impl Cluster for KafkaCluster {
             .collect();
         let opts = self.options(Mode::Apply);
         let topic_requests = join_all(chunks.iter().map(|c| self.admin.describe_configs(c, &opts)));
-        let broker_specs: Vec<[ResourceSpecifier; 1]> =
-            brokers.iter().map(|id| [ResourceSpecifier::Broker(*id)]).collect();
-        let broker_requests =
-            join_all(broker_specs.iter().map(|s| self.admin.describe_configs(s, &opts)));
+        let broker_specs: Vec<[ResourceSpecifier; 1]> = brokers
+            .iter()
+            .map(|id| [ResourceSpecifier::Broker(*id)])
+            .collect();
+        let broker_requests = join_all(
+            broker_specs
+                .iter()
+                .map(|s| self.admin.describe_configs(s, &opts)),
+        );
         let (topic_answers, broker_answers) =
             block_on(futures::future::join(topic_requests, broker_requests));
 
         let mut described = std::collections::BTreeSet::new();
         for answer in topic_answers {
-            let results = answer.map_err(|e| request_error("DescribeConfigs", "read topic configs", e))?;
+            let results =
+                answer.map_err(|e| request_error("DescribeConfigs", "read topic configs", e))?;
             for result in results {
                 let resource = match result {
                     Ok(resource) => resource,
@@ -247,7 +260,9 @@ impl Cluster for KafkaCluster {
                 let OwnedResourceSpecifier::Topic(name) = &resource.specifier else {
                     continue;
                 };
-                let Some(topic) = topics.get_mut(name) else { continue };
+                let Some(topic) = topics.get_mut(name) else {
+                    continue;
+                };
                 described.insert(name.clone());
                 topic.configs = resource
                     .entries
@@ -287,7 +302,9 @@ impl Cluster for KafkaCluster {
                     defaults.default_replication_factor =
                         get("default.replication.factor").and_then(|v| v.parse().ok());
                 }
-                if let Some(v) = get("auto.create.topics.enable").and_then(|v| v.parse::<bool>().ok()) {
+                if let Some(v) =
+                    get("auto.create.topics.enable").and_then(|v| v.parse::<bool>().ok())
+                {
                     // Any broker that auto-creates makes the cluster auto-create.
                     defaults.auto_create_topics_enable =
                         Some(defaults.auto_create_topics_enable.unwrap_or(false) || v);
@@ -304,7 +321,11 @@ impl Cluster for KafkaCluster {
         })
     }
 
-    fn create_topics(&self, topics: &[NewTopic], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError> {
+    fn create_topics(
+        &self,
+        topics: &[NewTopic],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(topics.len());
         for chunk in topics.chunks(CHUNK) {
             let new_topics: Vec<RdNewTopic> = chunk
@@ -328,7 +349,11 @@ impl Cluster for KafkaCluster {
         Ok(outcomes)
     }
 
-    fn create_partitions(&self, changes: &[(String, i32)], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError> {
+    fn create_partitions(
+        &self,
+        changes: &[(String, i32)],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(changes.len());
         for chunk in changes.chunks(CHUNK) {
             let parts: Vec<NewPartitions> = chunk
@@ -342,7 +367,11 @@ impl Cluster for KafkaCluster {
         Ok(outcomes)
     }
 
-    fn alter_configs(&self, changes: &[ConfigAlteration], mode: Mode) -> Result<Vec<TopicOutcome>, ClusterError> {
+    fn alter_configs(
+        &self,
+        changes: &[ConfigAlteration],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(changes.len());
         for chunk in changes.chunks(CHUNK) {
             let results = incremental_alter_configs::incremental_alter_configs(
@@ -352,19 +381,20 @@ impl Cluster for KafkaCluster {
                 self.settings.timeout,
             )
             .map_err(|e| match e.code {
-                Some(RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion) => {
-                    ClusterError::Unsupported {
-                        api: "IncrementalAlterConfigs",
-                        purpose: "change topic configs",
-                    }
-                }
+                Some(
+                    RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion,
+                ) => ClusterError::Unsupported {
+                    api: "IncrementalAlterConfigs",
+                    purpose: "change topic configs",
+                },
                 _ => ClusterError::Request {
                     api: "IncrementalAlterConfigs",
                     detail: e.message,
                 },
             })?;
             outcomes.extend(results.into_iter().map(|(name, r)| {
-                let r = r.map_err(|(code, detail)| op_error("IncrementalAlterConfigs", code, &detail));
+                let r =
+                    r.map_err(|(code, detail)| op_error("IncrementalAlterConfigs", code, &detail));
                 (name, r)
             }));
         }

@@ -5,16 +5,30 @@ use std::io::{self, Write};
 use super::Palette;
 use crate::apply::{ApplyReport, StepKind, StepResult};
 
-pub fn render_text(report: &ApplyReport, w: &mut dyn Write, p: Palette, dry_run: bool) -> io::Result<()> {
+pub fn render_text(
+    report: &ApplyReport,
+    w: &mut dyn Write,
+    p: Palette,
+    dry_run: bool,
+) -> io::Result<()> {
     for step in &report.steps {
         let (mark, detail) = match &step.result {
-            StepResult::Done if dry_run => (p.added("ok"), "accepted by the broker (validate only)".to_string()),
+            StepResult::Done if dry_run => (
+                p.added("ok"),
+                "accepted by the broker (validate only)".to_string(),
+            ),
             StepResult::Done => (p.added("done"), String::new()),
             StepResult::Failed(e) => (p.bad("FAILED"), e.clone()),
-            StepResult::Skipped(why) if step.kind == StepKind::Blocked => (p.changed("blocked"), why.clone()),
+            StepResult::Skipped(why) if step.kind == StepKind::Blocked => {
+                (p.changed("blocked"), why.clone())
+            }
             StepResult::Skipped(why) => (p.changed("skipped"), why.clone()),
         };
-        let detail = if detail.is_empty() { String::new() } else { format!(": {detail}") };
+        let detail = if detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {detail}")
+        };
         writeln!(w, "{mark:>8} {} {}{detail}", step.topic, step.summary)?;
     }
     Ok(())
@@ -22,12 +36,20 @@ pub fn render_text(report: &ApplyReport, w: &mut dyn Write, p: Palette, dry_run:
 
 /// The closing lines: what was applied, what was not, and what to do.
 pub fn render_summary(report: &ApplyReport, w: &mut dyn Write, p: Palette) -> io::Result<()> {
-    let sent = report.steps.iter().filter(|s| s.kind != StepKind::Blocked).count();
+    let sent = report
+        .steps
+        .iter()
+        .filter(|s| s.kind != StepKind::Blocked)
+        .count();
     let done = report.done();
     let failed = report.failed();
     writeln!(w)?;
     if failed == 0 {
-        writeln!(w, "{}", p.added(&format!("Applied {done} of {sent} change(s).")))?;
+        writeln!(
+            w,
+            "{}",
+            p.added(&format!("Applied {done} of {sent} change(s)."))
+        )?;
     } else {
         writeln!(
             w,
@@ -36,14 +58,25 @@ pub fn render_summary(report: &ApplyReport, w: &mut dyn Write, p: Palette) -> io
                 "Applied {done} of {sent} change(s); {failed} failed and were not applied:"
             ))
         )?;
-        for s in report.steps.iter().filter(|s| matches!(s.result, StepResult::Failed(_))) {
+        for s in report
+            .steps
+            .iter()
+            .filter(|s| matches!(s.result, StepResult::Failed(_)))
+        {
             writeln!(w, "  - {} {}", s.topic, s.summary)?;
         }
         writeln!(w, "Everything else listed as done was applied. Fix the cause and run `topicgate apply` again: it plans afresh and makes only what is left.")?;
     }
-    let blocked = report.steps.iter().filter(|s| s.kind == StepKind::Blocked).count();
+    let blocked = report
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Blocked)
+        .count();
     if blocked > 0 {
-        writeln!(w, "{blocked} blocked change(s) were skipped (see above); they need an operator.")?;
+        writeln!(
+            w,
+            "{blocked} blocked change(s) were skipped (see above); they need an operator."
+        )?;
     }
     if !report.not_yet_visible.is_empty() {
         writeln!(

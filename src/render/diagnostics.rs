@@ -11,11 +11,19 @@ pub fn render_text(diags: &[Diagnostic], w: &mut dyn Write, p: Palette) -> io::R
             Severity::Error => p.bad("error:"),
             Severity::Warning => p.changed("warning:"),
         };
-        writeln!(w, "{level} {} {}", d.message, p.dim(&format!("({})", d.location())))?;
+        writeln!(
+            w,
+            "{level} {} {}",
+            d.message,
+            p.dim(&format!("({})", d.location()))
+        )?;
     }
     Ok(())
 }
 
 pub fn errors(diags: &[Diagnostic]) -> usize {
-    diags.iter().filter(|d| d.severity == Severity::Error).count()
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
 }

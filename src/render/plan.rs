@@ -27,7 +27,11 @@ fn cluster_name(plan: &Plan) -> String {
 }
 
 /// The settings of a topic as lines, before or after the change: the text that is diffed.
-fn settings_lines(partitions: Option<i32>, rf: Option<i16>, configs: &BTreeMap<String, String>) -> String {
+fn settings_lines(
+    partitions: Option<i32>,
+    rf: Option<i16>,
+    configs: &BTreeMap<String, String>,
+) -> String {
     let mut out = String::new();
     if let Some(p) = partitions {
         out.push_str(&format!("partitions: {p}\n"));
@@ -49,7 +53,11 @@ fn settings_lines(partitions: Option<i32>, rf: Option<i16>, configs: &BTreeMap<S
 
 /// (before, after) settings text of a change.
 fn before_after(change: &TopicChange) -> (String, String) {
-    let before_configs = change.before.as_ref().map(|b| b.overrides.clone()).unwrap_or_default();
+    let before_configs = change
+        .before
+        .as_ref()
+        .map(|b| b.overrides.clone())
+        .unwrap_or_default();
     let mut after_configs = before_configs.clone();
     for c in &change.configs {
         match (c.op, &c.to) {
@@ -117,13 +125,19 @@ fn notes(change: &TopicChange) -> Vec<(&'static str, String)> {
         ));
     }
     for b in &change.blocked {
-        out.push(("blocked", format!("{} {} -> {}: {}", b.setting, b.from, b.to, b.reason)));
+        out.push((
+            "blocked",
+            format!("{} {} -> {}: {}", b.setting, b.from, b.to, b.reason),
+        ));
     }
     for w in &change.warnings {
         out.push(("warning", w.clone()));
     }
     if change.action == Action::Delete {
-        out.push(("note", "deleting a topic deletes its data; `apply` does it only with `--allow-delete`".into()));
+        out.push((
+            "note",
+            "deleting a topic deletes its data; `apply` does it only with `--allow-delete`".into(),
+        ));
     }
     out
 }
@@ -147,7 +161,18 @@ pub fn render_text(plan: &Plan, w: &mut dyn Write, p: Palette) -> io::Result<()>
         )?;
         return Ok(());
     }
-    writeln!(w, "{}", p.strong(&format!("Plan for {}: {}.", cluster_name(plan), summary_line(plan))))?;
+    writeln!(
+        w,
+        "{}",
+        p.strong(&format!(
+            "Plan for {}: {}.",
+            cluster_name(plan),
+            summary_line(plan)
+        ))
+    )?;
+    for warning in &plan.warnings {
+        writeln!(w, "{} {warning}", p.changed("warning:"))?;
+    }
     for change in &plan.changes {
         writeln!(w)?;
         let (verb, sign) = headline(change);
@@ -158,7 +183,11 @@ pub fn render_text(plan: &Plan, w: &mut dyn Write, p: Palette) -> io::Result<()>
             Action::Delete => p.removed(&head),
             Action::Blocked => p.bad(&head),
         };
-        let at = change.declared_at.as_deref().map(|l| format!("  ({l})")).unwrap_or_default();
+        let at = change
+            .declared_at
+            .as_deref()
+            .map(|l| format!("  ({l})"))
+            .unwrap_or_default();
         writeln!(w, "{}{}", p.strong(&head), p.dim(&at))?;
         for (sign, line) in diff_lines(change) {
             let text = format!("    {sign}{line}");
@@ -200,8 +229,17 @@ pub fn render_markdown(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         )?;
         return Ok(());
     }
-    writeln!(w, "**{}** against {}.", summary_line(plan), cluster_name(plan))?;
+    writeln!(
+        w,
+        "**{}** against {}.",
+        summary_line(plan),
+        cluster_name(plan)
+    )?;
     writeln!(w)?;
+    for warning in &plan.warnings {
+        writeln!(w, "> **warning:** {warning}")?;
+        writeln!(w)?;
+    }
     writeln!(w, "| topic | action | declared at |")?;
     writeln!(w, "| --- | --- | --- |")?;
     for change in &plan.changes {

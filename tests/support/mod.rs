@@ -42,7 +42,13 @@ impl Broker {
             // empty one, with none of its settings inherited from the environment.
             let dir = tempfile::tempdir().expect("tempdir");
             let mut child = Command::new(&binary)
-                .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+                .args([
+                    "broker",
+                    "--listener-url",
+                    &url,
+                    "--advertised-listener-url",
+                    &url,
+                ])
                 .current_dir(dir.path())
                 .env_remove("CLUSTER_ID")
                 .env_remove("LISTENER_URL")
@@ -105,4 +111,43 @@ pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Optio
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The built binary, with a clean environment (no colour, no inherited cluster settings).
+pub fn topicgate() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("topicgate").expect("binary");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("TOPICGATE_BOOTSTRAP_SERVERS")
+        .env_remove("TOPICGATE_TIMEOUT")
+        .env_remove("TOPICGATE_LOG");
+    cmd
+}
+
+/// The binary, pointed at `broker`.
+pub fn topicgate_on(broker: &Broker) -> assert_cmd::Command {
+    let mut cmd = topicgate();
+    cmd.env("TOPICGATE_BOOTSTRAP_SERVERS", &broker.bootstrap)
+        .env("TOPICGATE_TIMEOUT", "10s");
+    cmd
+}
+
+/// A temporary directory holding the given spec files.
+pub fn spec_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }

@@ -1,0 +1,192 @@
+//! The binary without a cluster: validate, argument errors, help text, and that bad specs stop
+//! a command before it contacts any cluster.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{spec_dir, stderr, stdout, topicgate};
+
+const BAD_SPECS: &str = "topics:
+  - name: orders created
+    partitons: 3
+    replication_factor: 0
+    configs:
+      retention.msec: 7d
+      cleanup.policy: compacted
+      retention.bytes: lots
+  - name: payments
+    partitions: many
+    replication_factor: 3
+";
+
+#[test]
+fn the_repository_example_topics_validate() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = topicgate()
+        .current_dir(root)
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("valid."), "{}", stdout(&out));
+}
+
+#[test]
+fn validate_reports_every_problem_with_file_and_line() {
+    let dir = spec_dir(&[("svc/bad.yaml", BAD_SPECS)]);
+    let out = topicgate()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out).replace(&dir.path().display().to_string(), "[DIR]");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn validate_json_lists_diagnostics() {
+    let dir = spec_dir(&[("bad.yaml", BAD_SPECS)]);
+    let out = topicgate()
+        .args(["validate", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format"], "topicgate-validate");
+    assert_eq!(doc["valid"], false);
+    let diags = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 7, "{diags:#?}");
+    assert!(diags
+        .iter()
+        .all(|d| d["line"].as_u64().is_some() && d["column"].as_u64().is_some()));
+}
+
+#[test]
+fn malformed_yaml_names_file_and_line() {
+    let dir = spec_dir(&[("broken.yaml", "topics:\n  - name: a\n    partitions: [3\n")]);
+    let out = topicgate()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("invalid YAML"), "{text}");
+    assert!(text.contains("broken.yaml:4:"), "{text}");
+}
+
+#[test]
+fn a_missing_path_is_an_error_not_a_finding() {
+    let out = topicgate()
+        .args(["validate", "no/such/dir"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains("no such file or directory (no/such/dir)"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_topic_declared_twice_names_both_places() {
+    let t = "topics:\n  - name: dup\n    partitions: 1\n    replication_factor: 1\n";
+    let dir = spec_dir(&[("a.yaml", t), ("b/c.yml", t)]);
+    let out = topicgate()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("declared twice: here and at"), "{text}");
+    assert!(
+        text.contains("a.yaml:2:5") && text.contains("c.yml:2:5"),
+        "{text}"
+    );
+}
+
+#[test]
+fn plan_needs_a_cluster() {
+    let dir = spec_dir(&[]);
+    let out = topicgate().arg("plan").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("TOPICGATE_BOOTSTRAP_SERVERS"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn bad_specs_stop_plan_and_apply_before_any_connection() {
+    let dir = spec_dir(&[("bad.yaml", BAD_SPECS)]);
+    for command in ["plan", "apply"] {
+        let start = Instant::now();
+        // Port 1 on loopback: nothing listens. A connection attempt would show as an error
+        // naming the address; the spec errors must come first and alone.
+        let mut cmd = topicgate();
+        cmd.args([
+            command,
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--timeout",
+            "60s",
+        ]);
+        if command == "apply" {
+            cmd.arg("--yes");
+        }
+        let out = cmd.arg(dir.path()).output().unwrap();
+        assert!(start.elapsed() < Duration::from_secs(20));
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = stderr(&out);
+        assert!(err.contains("bad.yaml:3:5"), "{err}");
+        assert!(err.contains("nothing was sent to the cluster"), "{err}");
+        assert!(!err.contains("127.0.0.1:1"), "{err}");
+    }
+}
+
+#[test]
+fn malformed_client_properties_are_rejected() {
+    let out = topicgate()
+        .args(["plan", "--bootstrap-servers", "127.0.0.1:1", "-X", "nokey"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`-X nokey` must be `key=value`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn help_texts() {
+    for args in [
+        vec!["--help"],
+        vec!["plan", "--help"],
+        vec!["apply", "--help"],
+        vec!["validate", "--help"],
+    ] {
+        let out = topicgate()
+            .args(&args)
+            .env("COLUMNS", "100")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        insta::assert_snapshot!(
+            format!("help_{}", args.join("_").replace("--", "")),
+            stdout(&out)
+        );
+    }
+}

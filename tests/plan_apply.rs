@@ -1,0 +1,611 @@
+//! `plan` and `apply` end to end: the built binary against a real Kafka-compatible broker
+//! (Tansu, started per test on a free loopback port). Cluster state is read back through the
+//! adapter, which `kafka_adapter.rs` tests on its own.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use support::{spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
+use topicgate::cluster::{Cluster, ConfigAlteration, ConfigOp, Mode, NewTopic};
+use topicgate::cluster_state::ClusterState;
+use topicgate::kafka::{ConnectionSettings, KafkaCluster};
+
+fn admin(broker: &Broker) -> KafkaCluster {
+    KafkaCluster::connect(ConnectionSettings {
+        bootstrap_servers: broker.bootstrap.clone(),
+        properties: vec![],
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap()
+}
+
+fn state(broker: &Broker) -> ClusterState {
+    admin(broker).describe().unwrap()
+}
+
+fn overrides(broker: &Broker, topic: &str) -> BTreeMap<String, String> {
+    state(broker).topics[topic].overrides()
+}
+
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+const ORDERS: &str = "topics:
+  - name: orders.created
+    partitions: 3
+    replication_factor: 1
+    configs:
+      retention.ms: 7d
+      cleanup.policy: delete
+      max.message.bytes: 2MiB
+";
+
+#[test]
+fn apply_creates_topics_with_configs_and_the_next_plan_is_empty() {
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("Applied 1 of 1 change(s)."),
+        "{}",
+        stdout(&out)
+    );
+
+    let topic = &state(&broker).topics["orders.created"];
+    assert_eq!(topic.partitions, 3);
+    assert_eq!(
+        topic.overrides(),
+        map(&[
+            ("cleanup.policy", "delete"),
+            ("max.message.bytes", "2097152"),
+            ("retention.ms", "604800000")
+        ])
+    );
+
+    // Immediately after apply, with no sleep: apply waited until the cluster showed it.
+    let out = topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("No changes: 1 declared topic(s) match"),
+        "{}",
+        stdout(&out)
+    );
+    let out = topicgate_on(&broker)
+        .args(["plan", "--format", "json"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["changes"], serde_json::json!([]));
+    assert_eq!(doc["summary"]["unchanged"], 1);
+}
+
+#[test]
+fn plan_json_lists_one_entry_per_changed_topic() {
+    let broker = Broker::start();
+    let specs = spec_dir(&[
+        ("orders.yaml", ORDERS),
+        (
+            "other.yaml",
+            "topics:\n  - {name: other, partitions: 1, replication_factor: 1}\n",
+        ),
+    ]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path().join("other.yaml"))
+        .assert()
+        .success();
+    let out = topicgate_on(&broker)
+        .args(["plan", "--format", "json", "--exit-code"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "pending changes with --exit-code"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format"], "topicgate-plan");
+    assert_eq!(doc["format_version"], 1);
+    let changes = doc["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0]["topic"], "orders.created");
+    assert_eq!(changes[0]["action"], "create");
+    assert_eq!(
+        changes[0]["partitions"],
+        serde_json::json!({"from": null, "to": 3})
+    );
+    assert_eq!(changes[0]["before"], serde_json::Value::Null);
+    assert!(changes[0]["declared_at"]
+        .as_str()
+        .unwrap()
+        .ends_with("orders.yaml:2:5"));
+}
+
+#[test]
+fn a_config_change_leaves_the_other_overrides_alone() {
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+
+    std::fs::write(
+        specs.path().join("orders.yaml"),
+        ORDERS.replace("retention.ms: 7d", "retention.ms: 1d"),
+    )
+    .unwrap();
+    let out = topicgate_on(&broker)
+        .args(["plan"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("-  retention.ms: 604800000  # 7d"), "{text}");
+    assert!(text.contains("+  retention.ms: 86400000  # 1d"), "{text}");
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+    assert_eq!(
+        overrides(&broker, "orders.created"),
+        map(&[
+            ("cleanup.policy", "delete"),
+            ("max.message.bytes", "2097152"),
+            ("retention.ms", "86400000")
+        ])
+    );
+}
+
+#[test]
+fn an_undeclared_override_is_removed_and_shown_as_removal() {
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+    // Someone sets an override by hand.
+    admin(&broker)
+        .alter_configs(
+            &[ConfigAlteration {
+                topic: "orders.created".into(),
+                ops: vec![ConfigOp::Set {
+                    key: "segment.ms".into(),
+                    value: "3600000".into(),
+                }],
+            }],
+            Mode::Apply,
+        )
+        .unwrap();
+
+    let out = topicgate_on(&broker)
+        .args(["plan", "--format", "json"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["changes"][0]["configs"],
+        serde_json::json!([{"op": "delete", "key": "segment.ms", "from": "3600000", "to": null}])
+    );
+    let text = stdout(
+        &topicgate_on(&broker)
+            .arg("plan")
+            .arg(specs.path())
+            .output()
+            .unwrap(),
+    );
+    assert!(text.contains("-  segment.ms: 3600000  # 1h"), "{text}");
+    assert!(
+        text.contains("`segment.ms` are not in the spec and will be removed"),
+        "{text}"
+    );
+
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+    assert_eq!(
+        overrides(&broker, "orders.created"),
+        map(&[
+            ("cleanup.policy", "delete"),
+            ("max.message.bytes", "2097152"),
+            ("retention.ms", "604800000")
+        ])
+    );
+}
+
+#[test]
+fn bad_specs_exit_non_zero_with_file_and_line_and_change_nothing() {
+    let broker = Broker::start();
+    let good = "topics:\n  - {name: fresh.topic, partitions: 1, replication_factor: 1}\n";
+    let cases = [
+        ("malformed YAML", "topics:\n  - name: x\n    partitions: [1\n", "bad.yaml:4:"),
+        ("unknown key", "topics:\n  - name: x\n    partitions: 1\n    replication_factor: 1\n    retention: 1d\n", "bad.yaml:5:5"),
+        ("bad name", "topics:\n  - name: no/slashes\n    partitions: 1\n    replication_factor: 1\n", "bad.yaml:2:11"),
+        ("bad value", "topics:\n  - name: x\n    partitions: 1\n    replication_factor: 1\n    configs:\n      retention.ms: soon\n", "bad.yaml:6:21"),
+    ];
+    for (what, bad, location) in cases {
+        let specs = spec_dir(&[("good.yaml", good), ("bad.yaml", bad)]);
+        for command in [vec!["plan"], vec!["apply", "--yes"]] {
+            let out = topicgate_on(&broker)
+                .args(&command)
+                .arg(specs.path())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{what}: {command:?}");
+            let err = stderr(&out);
+            assert!(
+                err.contains(location),
+                "{what}: expected {location} in {err}"
+            );
+        }
+    }
+    assert!(
+        state(&broker).topics.is_empty(),
+        "nothing may be created: {:?}",
+        state(&broker).topics.keys()
+    );
+}
+
+#[test]
+fn an_unreachable_cluster_fails_fast_and_names_the_address() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let start = Instant::now();
+    let out = topicgate()
+        .args(["plan", "--bootstrap-servers", &address, "--timeout", "30s"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("cannot reach the Kafka cluster at `{address}`")),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one clear error, no librdkafka log lines: {err}"
+    );
+}
+
+#[test]
+fn a_partial_failure_says_what_was_applied_and_a_rerun_finishes_the_rest() {
+    let broker = Broker::start();
+    let v1 = "topics:\n  - name: grows\n    partitions: 1\n    replication_factor: 1\n    configs: {retention.ms: 1h}\n";
+    let specs = spec_dir(&[("a.yaml", v1)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+
+    // More partitions (N.B. KAFKA.md: the test broker lacks CreatePartitions, so this fails), a
+    // config change on the same topic and a new topic: the independent changes go through.
+    let v2 = "topics:\n  - name: grows\n    partitions: 2\n    replication_factor: 1\n    configs: {retention.ms: 2h}\n  - {name: added, partitions: 1, replication_factor: 1}\n";
+    std::fs::write(specs.path().join("a.yaml"), v2).unwrap();
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("done added create with 1 partition(s)"),
+        "{text}"
+    );
+    assert!(text.contains("done grows set `retention.ms`"), "{text}");
+    assert!(
+        text.contains("FAILED grows add partitions: 1 -> 2: the broker does not support the CreatePartitions API"),
+        "{text}"
+    );
+    assert!(text.contains("Applied 2 of 3 change(s); 1 failed and were not applied:\n  - grows add partitions: 1 -> 2"), "{text}");
+    assert!(
+        stderr(&out).contains("1 of the planned change(s) failed"),
+        "{}",
+        stderr(&out)
+    );
+    let s = state(&broker);
+    assert!(s.topics.contains_key("added"));
+    assert_eq!(
+        s.topics["grows"].overrides(),
+        map(&[("retention.ms", "7200000")])
+    );
+
+    // Re-running plans afresh: only the failed change is left.
+    let out = topicgate_on(&broker)
+        .args(["plan", "--format", "json"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["changes"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["changes"][0]["topic"], "grows");
+    assert_eq!(
+        doc["changes"][0]["partitions"],
+        serde_json::json!({"from": 1, "to": 2})
+    );
+    assert!(doc["changes"][0].get("configs").is_none());
+}
+
+#[test]
+fn a_saved_plan_applies_only_to_the_cluster_it_was_made_for() {
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let plan_file = specs.path().join("plan.json");
+    topicgate_on(&broker)
+        .args(["plan", "--out"])
+        .arg(&plan_file)
+        .arg(specs.path().join("orders.yaml"))
+        .assert()
+        .success();
+    // The cluster changes after the plan was made: the saved plan is refused.
+    admin(&broker)
+        .create_topics(
+            &[NewTopic {
+                name: "orders.created".into(),
+                partitions: 1,
+                replication_factor: 1,
+                configs: BTreeMap::new(),
+            }],
+            Mode::Apply,
+        )
+        .unwrap();
+    support::eventually(Duration::from_secs(10), "topic", || {
+        state(&broker)
+            .topics
+            .contains_key("orders.created")
+            .then_some(())
+    });
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes", "--plan"])
+        .arg(&plan_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no longer matches the saved plan"), "{err}");
+    assert!(
+        err.contains("`orders.created` did not exist when the plan was made; now it does"),
+        "{err}"
+    );
+    assert_eq!(
+        state(&broker).topics["orders.created"].partitions,
+        1,
+        "nothing applied"
+    );
+
+    // A fresh plan, saved and applied as is.
+    topicgate_on(&broker)
+        .args(["plan", "--out"])
+        .arg(&plan_file)
+        .arg(specs.path().join("orders.yaml"))
+        .assert()
+        .success();
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes", "--plan"])
+        .arg(&plan_file)
+        .output()
+        .unwrap();
+    // The test broker lacks CreatePartitions: the configs are applied, the partitions are not.
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("done orders.created set `cleanup.policy`"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(overrides(&broker, "orders.created").len(), 3);
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let out = topicgate_on(&broker)
+        .args(["apply", "--dry-run"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Dry run: no request was sent"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(state(&broker).topics.is_empty());
+}
+
+#[test]
+fn broker_validation_is_checked_not_trusted() {
+    // N.B. KAFKA.md: the test broker ignores validate_only and really creates the topic.
+    // topicgate must notice and say so, rather than report a clean dry run.
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let out = topicgate_on(&broker)
+        .args(["apply", "--dry-run", "--broker-validate"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let after = state(&broker);
+    if after.topics.is_empty() {
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("nothing was changed"));
+    } else {
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
+        assert!(err.contains("the broker ignored validate_only"), "{err}");
+        assert!(
+            err.contains("`orders.created` did not exist when the plan was made; now it does"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn apply_without_a_terminal_needs_yes() {
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let out = topicgate_on(&broker)
+        .arg("apply")
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("pass `--yes`"), "{}", stderr(&out));
+    assert!(state(&broker).topics.is_empty());
+}
+
+#[test]
+fn a_blocked_change_stops_apply_before_anything_changes() {
+    let broker = Broker::start();
+    let v1 = "topics:\n  - {name: shrink, partitions: 3, replication_factor: 1}\n";
+    let specs = spec_dir(&[("a.yaml", v1)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+    let v2 = "topics:\n  - {name: shrink, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: new.one, partitions: 1, replication_factor: 1}\n";
+    std::fs::write(specs.path().join("a.yaml"), v2).unwrap();
+
+    let out = topicgate_on(&broker)
+        .arg("plan")
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("blocked: partitions 3 -> 2: Kafka cannot remove partitions"),
+        "{}",
+        stdout(&out)
+    );
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("1 blocked change(s)"),
+        "{}",
+        stderr(&out)
+    );
+    let s = state(&broker);
+    assert!(!s.topics.contains_key("new.one"));
+    assert!(s.topics["shrink"].overrides().is_empty());
+
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes", "--skip-blocked"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let s = state(&broker);
+    assert!(s.topics.contains_key("new.one"));
+    assert_eq!(
+        s.topics["shrink"].overrides(),
+        map(&[("retention.ms", "3600000")])
+    );
+    assert_eq!(s.topics["shrink"].partitions, 3);
+}
+
+#[test]
+fn deletion_needs_both_the_spec_and_allow_delete_and_unmanaged_topics_are_untouched() {
+    let broker = Broker::start();
+    let cluster = admin(&broker);
+    let unmanaged = NewTopic {
+        name: "someone.elses".into(),
+        partitions: 2,
+        replication_factor: 1,
+        configs: map(&[("retention.ms", "1000")]),
+    };
+    let old = NewTopic {
+        name: "old.topic".into(),
+        ..unmanaged.clone()
+    };
+    cluster
+        .create_topics(&[unmanaged, old], Mode::Apply)
+        .unwrap();
+    support::eventually(Duration::from_secs(10), "topics", || {
+        (state(&broker).topics.len() == 2).then_some(())
+    });
+
+    let specs = spec_dir(&[("a.yaml", "topics:\n  - {name: old.topic, delete: true}\n")]);
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("pass `--allow-delete`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(state(&broker).topics.contains_key("old.topic"));
+
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes", "--allow-delete"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let s = state(&broker);
+    assert!(!s.topics.contains_key("old.topic"));
+    assert_eq!(
+        s.topics["someone.elses"].overrides(),
+        map(&[("retention.ms", "1000")])
+    );
+}
