@@ -28,3 +28,6 @@ pub mod plan;
 pub mod position;
 pub mod render;
 pub mod topic_spec;
+pub mod broker_defaults;
+pub mod check;
+pub mod topic_filter;

@@ -1,0 +1,275 @@
+//! `check`: what governance missed. Compares the live cluster with the specs and reports
+//! findings, each with a stable code, a severity, the topic, a one-line message and the evidence.
+//! Pure: specs, a `ClusterState` and the resolved broker defaults in, findings out. One module
+//! per rule.
+
+pub mod auto_create_enabled;
+pub mod broker_default_topic;
+pub mod drift;
+pub mod missing_topic;
+pub mod unmanaged_topic;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::broker_defaults::ResolvedDefaults;
+use crate::cluster_state::ClusterState;
+use crate::diagnostic::Severity;
+use crate::plan::ClusterRef;
+use crate::topic_filter::TopicFilter;
+use crate::topic_spec::SpecSet;
+
+/// A finding's stable code. Adding or renaming one is a visible change (see the test listing
+/// every code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    AutoCreateEnabled,
+    BrokerDefaultTopic,
+    MissingTopic,
+    PartitionDrift,
+    ReplicationDrift,
+    ConfigDrift,
+    UnmanagedTopic,
+}
+
+impl Code {
+    pub const ALL: [Code; 7] = [
+        Code::AutoCreateEnabled,
+        Code::BrokerDefaultTopic,
+        Code::MissingTopic,
+        Code::PartitionDrift,
+        Code::ReplicationDrift,
+        Code::ConfigDrift,
+        Code::UnmanagedTopic,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::AutoCreateEnabled => "auto-create-enabled",
+            Code::BrokerDefaultTopic => "broker-default-topic",
+            Code::MissingTopic => "missing-topic",
+            Code::PartitionDrift => "partition-drift",
+            Code::ReplicationDrift => "replication-drift",
+            Code::ConfigDrift => "config-drift",
+            Code::UnmanagedTopic => "unmanaged-topic",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::AutoCreateEnabled => "the broker creates topics that clients merely name (`auto.create.topics.enable=true`)",
+            Code::BrokerDefaultTopic => "a topic with no overrides and the broker's default partitions and replication factor: the signature of an auto-created topic",
+            Code::MissingTopic => "a declared topic that does not exist",
+            Code::PartitionDrift => "a declared topic whose partition count differs from its spec",
+            Code::ReplicationDrift => "a declared topic whose replication factor differs from its spec",
+            Code::ConfigDrift => "a declared topic whose config overrides differ from its spec",
+            Code::UnmanagedTopic => "a topic in the cluster that no spec declares",
+        }
+    }
+
+    /// The usual severity (`broker-default-topic` is a warning when the defaults are unknown).
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::AutoCreateEnabled | Code::UnmanagedTopic => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// The topic, for topic findings; `null` for cluster-wide ones.
+    pub topic: Option<String>,
+    pub message: String,
+    /// The values that led to the finding.
+    pub evidence: BTreeMap<String, serde_json::Value>,
+    /// Where the topic is declared, if it is (for CI annotations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_at: Option<String>,
+}
+
+/// What the rules look at.
+pub struct CheckInput<'a> {
+    pub specs: &'a SpecSet,
+    pub state: &'a ClusterState,
+    pub defaults: ResolvedDefaults,
+    pub filter: &'a TopicFilter,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CheckSummary {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// The `topicgate-check` document.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub format: &'static str,
+    pub format_version: u32,
+    pub cluster: ClusterRef,
+    pub broker_defaults: ResolvedDefaults,
+    pub summary: CheckSummary,
+    pub findings: Vec<Finding>,
+    /// What could not be checked, and why.
+    pub notes: Vec<String>,
+}
+
+/// Runs every rule. Findings are sorted: cluster-wide first, then by topic and code.
+pub fn check(input: &CheckInput) -> CheckReport {
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    auto_create_enabled::check(input, &mut findings, &mut notes);
+    broker_default_topic::check(input, &mut findings, &mut notes);
+    missing_topic::check(input, &mut findings);
+    drift::check(input, &mut findings, &mut notes);
+    unmanaged_topic::check(input, &mut findings);
+    findings.sort_by(|a, b| (&a.topic, a.code).cmp(&(&b.topic, b.code)));
+    let summary = CheckSummary {
+        errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
+        warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+    };
+    CheckReport {
+        format: "topicgate-check",
+        format_version: 1,
+        cluster: ClusterRef {
+            source: input.state.source.clone(),
+            cluster_id: input.state.cluster_id.clone(),
+        },
+        broker_defaults: input.defaults,
+        summary,
+        findings,
+        notes,
+    }
+}
+
+/// Builds an evidence map from pairs.
+pub(crate) fn evidence<const N: usize>(pairs: [(&str, serde_json::Value); N]) -> BTreeMap<String, serde_json::Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::broker_defaults::{GivenDefaults, ResolvedDefaults};
+    use crate::cluster_state::{BrokerDefaults, ConfigEntry, ConfigSource, ConfigView, TopicState};
+    use crate::load::parse_file;
+    use std::path::Path;
+
+    /// Every finding code, as users see it. A change here is a change to the tool's contract.
+    #[test]
+    fn the_list_of_codes_is_stable() {
+        let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "auto-create-enabled",
+                "broker-default-topic",
+                "missing-topic",
+                "partition-drift",
+                "replication-drift",
+                "config-drift",
+                "unmanaged-topic"
+            ]
+        );
+        for code in Code::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+            assert!(!code.description().is_empty());
+        }
+    }
+
+    pub fn specs(text: &str) -> SpecSet {
+        let mut topics = Vec::new();
+        let mut diags = Vec::new();
+        parse_file(Path::new("s.yaml"), text, &mut topics, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        SpecSet {
+            topics: topics.into_iter().map(|t| (t.name.clone(), t)).collect(),
+            files: vec![],
+        }
+    }
+
+    /// A topic as Apache Kafka describes it: every standard key, inherited sources, overrides
+    /// marked `DYNAMIC_TOPIC_CONFIG`.
+    pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
+        let mut t = TopicState::with_overrides(partitions, rf, overrides);
+        for key in [
+            "cleanup.policy", "compression.type", "delete.retention.ms", "file.delete.delay.ms",
+            "flush.messages", "flush.ms", "index.interval.bytes", "max.compaction.lag.ms",
+            "max.message.bytes", "min.cleanable.dirty.ratio", "min.compaction.lag.ms",
+            "min.insync.replicas", "preallocate", "retention.bytes", "retention.ms", "segment.bytes",
+            "segment.index.bytes", "segment.jitter.ms", "segment.ms", "unclean.leader.election.enable",
+        ] {
+            t.configs.entry(key.to_string()).or_insert(ConfigEntry {
+                value: Some("1".into()),
+                source: if key == "retention.ms" { ConfigSource::StaticBrokerConfig } else { ConfigSource::DefaultConfig },
+                sensitive: false,
+                read_only: false,
+            });
+        }
+        t.config_view = ConfigView::detect(&t.configs);
+        assert_eq!(t.config_view, ConfigView::Full);
+        t
+    }
+
+    /// A topic as a sparse broker describes it: only set entries, labelled DEFAULT_CONFIG.
+    pub fn sparse_topic(partitions: i32, rf: i16, set: &[(&str, &str)]) -> TopicState {
+        let mut t = TopicState::with_overrides(partitions, rf, set);
+        for e in t.configs.values_mut() {
+            e.source = ConfigSource::DefaultConfig;
+        }
+        assert_eq!(t.config_view, ConfigView::SetOnly);
+        t
+    }
+
+    /// An MSK-like cluster: defaults exposed (1 partition, RF 3).
+    pub fn msk(topics: Vec<(&str, TopicState)>) -> ClusterState {
+        ClusterState {
+            source: "b-1:9092".into(),
+            cluster_id: Some("msk".into()),
+            brokers: vec![1, 2, 3],
+            topics: topics.into_iter().map(|(n, t)| (n.to_string(), t)).collect(),
+            broker_defaults: BrokerDefaults {
+                num_partitions: Some(1),
+                default_replication_factor: Some(3),
+                auto_create_topics_enable: Some(false),
+            },
+        }
+    }
+
+    pub fn run(specs: &SpecSet, state: &ClusterState, given: GivenDefaults) -> CheckReport {
+        let filter = TopicFilter::default();
+        let input = CheckInput {
+            specs,
+            state,
+            defaults: ResolvedDefaults::resolve(&state.broker_defaults, &given, &GivenDefaults::default()),
+            filter: &filter,
+        };
+        check(&input)
+    }
+
+    pub fn codes(report: &CheckReport) -> Vec<(Option<&str>, &'static str, Severity)> {
+        report
+            .findings
+            .iter()
+            .map(|f| (f.topic.as_deref(), f.code.as_str(), f.severity))
+            .collect()
+    }
+
+    pub const GOVERNED: &str = "topics:\n  - name: orders.created\n    partitions: 12\n    replication_factor: 3\n    configs: {retention.ms: 7d, min.insync.replicas: 2}\n";
+
+    pub fn governed_topic() -> TopicState {
+        kafka_topic(12, 3, &[("retention.ms", "604800000"), ("min.insync.replicas", "2")])
+    }
+
+    #[test]
+    fn a_governed_cluster_has_no_findings() {
+        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", governed_topic()), ("__consumer_offsets", kafka_topic(50, 3, &[]))]), GivenDefaults::default());
+        assert_eq!(codes(&report), vec![]);
+        assert_eq!(report.summary, CheckSummary::default());
+    }
+}
