@@ -11,19 +11,38 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Govern Kafka topics as code: declarative specs, plan and apply, checks, a pre-deploy gate.",
     long_about = None,
-    after_help = "Exit codes: 0 success; 1 findings, invalid specs (validate) or pending changes (plan --exit-code); 2 error."
+    after_help = "Exit codes: 0 success; 1 findings (check), unmet gate (gate), invalid specs (validate) or pending changes (plan --exit-code); 2 error."
 )]
 pub struct Arguments {
     #[command(subcommand)]
     pub command: Command,
 
     /// More log output on stderr (-v info, -vv debug incl. librdkafka, -vvv trace).
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = "Global options")]
     pub verbose: u8,
 
     /// When to use colour in output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, help_heading = "Global options")]
     pub color: ColorChoice,
+
+    /// The topicgate.yaml to read (default: ./topicgate.yaml, if present).
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        help_heading = "Global options"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Use the settings of cluster NAME in topicgate.yaml (bootstrap servers, broker defaults).
+    #[arg(
+        long,
+        env = "TOPICGATE_CLUSTER",
+        value_name = "NAME",
+        global = true,
+        help_heading = "Global options"
+    )]
+    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -44,6 +63,10 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make the planned changes through the Kafka admin API.
     Apply(ApplyArgs),
+    /// Report what governance missed: auto-created, undeclared, missing and drifted topics.
+    Check(CheckArgs),
+    /// Pre-deploy gate: exit 0 only if the required topics exist, declared and as declared.
+    Gate(GateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +86,7 @@ pub enum ValidateFormat {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Cluster connection")]
 pub struct ConnectionArgs {
     /// Kafka bootstrap servers, `host:port[,host:port...]`.
     #[arg(long, env = "TOPICGATE_BOOTSTRAP_SERVERS", value_name = "SERVERS")]
@@ -88,9 +112,6 @@ pub struct PlanArgs {
     #[arg(default_value = "topics")]
     pub paths: Vec<PathBuf>,
 
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
 
@@ -101,6 +122,9 @@ pub struct PlanArgs {
     /// Exit 1 when there are pending changes (a CI drift check).
     #[arg(long)]
     pub exit_code: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,9 +139,6 @@ pub struct ApplyArgs {
     /// Spec files or directories (searched recursively for *.yaml, *.yml).
     #[arg(default_value = "topics", conflicts_with = "plan")]
     pub paths: Vec<PathBuf>,
-
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
 
     /// Apply a plan saved with `plan --out FILE`, if the cluster still matches it.
     #[arg(long, value_name = "FILE")]
@@ -143,4 +164,90 @@ pub struct ApplyArgs {
     /// Delete the topics whose specs say `delete: true`.
     #[arg(long)]
     pub allow_delete: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Rules")]
+pub struct RuleArgs {
+    /// Broker defaults, for brokers that do not expose them:
+    /// `partitions=N,replication_factor=M[,auto_create_topics_enable=true|false]`.
+    #[arg(long, value_name = "DEFAULTS")]
+    pub broker_defaults: Option<String>,
+
+    /// Never report topics whose names match REGEX (repeatable); internal topics are never
+    /// reported anyway.
+    #[arg(long, value_name = "REGEX")]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Spec files or directories (searched recursively for *.yaml, *.yml).
+    #[arg(default_value = "topics")]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Markdown,
+    /// GitHub Actions workflow commands (annotations on the spec lines).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Spec files or directories (searched recursively for *.yaml, *.yml).
+    #[arg(default_value = "topics")]
+    pub paths: Vec<PathBuf>,
+
+    /// A topic the service produces to or consumes from (repeatable).
+    #[arg(long, value_name = "TOPIC", required_unless_present = "require_file")]
+    pub require: Vec<String>,
+
+    /// A file listing required topics, one per line (`#` comments allowed).
+    #[arg(long, value_name = "FILE")]
+    pub require_file: Option<PathBuf>,
+
+    /// Poll until the answer is yes or DURATION has passed (`30s`, `5m`); progress on stderr.
+    #[arg(long, value_name = "DURATION")]
+    pub wait: Option<String>,
+
+    #[arg(long, value_enum, default_value_t = GateFormat::Text)]
+    pub format: GateFormat,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GateFormat {
+    Text,
+    Json,
 }

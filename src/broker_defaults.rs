@@ -41,10 +41,22 @@ pub struct ResolvedDefaults {
 
 fn pick<T: Copy>(broker: Option<T>, flag: Option<T>, file: Option<T>) -> Resolved<T> {
     match (broker, flag, file) {
-        (Some(v), _, _) => Resolved { value: Some(v), source: DefaultsSource::Broker },
-        (None, Some(v), _) => Resolved { value: Some(v), source: DefaultsSource::Flag },
-        (None, None, Some(v)) => Resolved { value: Some(v), source: DefaultsSource::ConfigFile },
-        (None, None, None) => Resolved { value: None, source: DefaultsSource::Unknown },
+        (Some(v), _, _) => Resolved {
+            value: Some(v),
+            source: DefaultsSource::Broker,
+        },
+        (None, Some(v), _) => Resolved {
+            value: Some(v),
+            source: DefaultsSource::Flag,
+        },
+        (None, None, Some(v)) => Resolved {
+            value: Some(v),
+            source: DefaultsSource::ConfigFile,
+        },
+        (None, None, None) => Resolved {
+            value: None,
+            source: DefaultsSource::Unknown,
+        },
     }
 }
 
@@ -104,21 +116,48 @@ mod tests {
 
     #[test]
     fn the_broker_wins_and_the_user_fills_gaps() {
-        let broker = BrokerDefaults { num_partitions: Some(1), default_replication_factor: None, auto_create_topics_enable: None };
+        let broker = BrokerDefaults {
+            num_partitions: Some(1),
+            default_replication_factor: None,
+            auto_create_topics_enable: None,
+        };
         let flag = parse_given("partitions=4,replication_factor=3").unwrap();
-        let file = GivenDefaults { replication_factor: Some(2), auto_create_topics_enable: Some(true), ..Default::default() };
+        let file = GivenDefaults {
+            replication_factor: Some(2),
+            auto_create_topics_enable: Some(true),
+            ..Default::default()
+        };
         let r = ResolvedDefaults::resolve(&broker, &flag, &file);
-        assert_eq!(r.partitions, Resolved { value: Some(1), source: DefaultsSource::Broker });
-        assert_eq!(r.replication_factor, Resolved { value: Some(3), source: DefaultsSource::Flag });
-        assert_eq!(r.auto_create_topics_enable.source, DefaultsSource::ConfigFile);
+        assert_eq!(
+            r.partitions,
+            Resolved {
+                value: Some(1),
+                source: DefaultsSource::Broker
+            }
+        );
+        assert_eq!(
+            r.replication_factor,
+            Resolved {
+                value: Some(3),
+                source: DefaultsSource::Flag
+            }
+        );
+        assert_eq!(
+            r.auto_create_topics_enable.source,
+            DefaultsSource::ConfigFile
+        );
         assert_eq!(r.shape(), Some((1, 3)));
     }
 
     #[test]
     fn bad_defaults_are_named() {
-        assert!(parse_given("partitions=0").unwrap_err().contains("`partitions=0`"));
+        assert!(parse_given("partitions=0")
+            .unwrap_err()
+            .contains("`partitions=0`"));
         assert!(parse_given("partitions").unwrap_err().contains("key=value"));
-        assert!(parse_given("shards=2").unwrap_err().contains("unknown broker default `shards`"));
+        assert!(parse_given("shards=2")
+            .unwrap_err()
+            .contains("unknown broker default `shards`"));
         assert_eq!(parse_given("num.partitions=2").unwrap().partitions, Some(2));
     }
 }

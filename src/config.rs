@@ -1,27 +1,41 @@
-//! Checked settings (`Config::from_arguments`): the raw flags of `arguments.rs` turned into
-//! values the commands can use without re-checking (durations parsed, properties split, the
-//! cluster address present where a command needs one).
+//! Checked settings (`Config::from_arguments`): the raw flags of `arguments.rs` and the selected
+//! cluster of `topicgate.yaml` turned into values the commands use without re-checking
+//! (durations parsed, properties split, the cluster address present where a command needs one).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::arguments::{
-    ApplyArgs, Arguments, ColorChoice, Command, ConnectionArgs, PlanArgs, PlanFormat,
-    ValidateFormat,
+    ApplyArgs, Arguments, CheckArgs, CheckFormat, ColorChoice, Command, ConnectionArgs, FailOn,
+    GateArgs, GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
 };
+use crate::broker_defaults::{parse_given, GivenDefaults};
 use crate::cluster::Mode;
+use crate::config_file::{self, ClusterSettings, ConfigFile, ConfigFileError};
+use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
 use crate::render::Palette;
+use crate::topic_filter::TopicFilter;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("no cluster given: pass `--bootstrap-servers HOST:PORT` or set `TOPICGATE_BOOTSTRAP_SERVERS`")]
+    #[error("no cluster given: pass `--bootstrap-servers HOST:PORT`, set `TOPICGATE_BOOTSTRAP_SERVERS`, or select a cluster of topicgate.yaml with `--cluster NAME`")]
     NoCluster,
     #[error("`-X {0}` must be `key=value`")]
     Property(String),
-    #[error("`--timeout {0}` is not a duration like `30s` or `2m`")]
-    Timeout(String),
+    #[error("`{flag} {value}` is not a duration like `30s` or `2m`")]
+    Duration { flag: &'static str, value: String },
+    #[error("`--broker-defaults`: {0}")]
+    BrokerDefaults(String),
+    #[error("{0}")]
+    Ignore(String),
+    #[error("`--require-file`: {0}")]
+    RequireFile(String),
+    #[error("`--require {0}`: {1}")]
+    Require(String, String),
+    #[error(transparent)]
+    File(#[from] ConfigFileError),
 }
 
 #[derive(Debug)]
@@ -45,6 +59,21 @@ pub enum CommandConfig {
         exit_code: bool,
     },
     Apply(ApplyConfig),
+    Check {
+        paths: Vec<PathBuf>,
+        connection: ConnectionSettings,
+        rules: RuleSettings,
+        format: CheckFormat,
+        fail_on: FailOn,
+    },
+    Gate {
+        paths: Vec<PathBuf>,
+        connection: ConnectionSettings,
+        rules: RuleSettings,
+        required: Vec<String>,
+        wait: Option<Duration>,
+        format: GateFormat,
+    },
 }
 
 #[derive(Debug)]
@@ -65,6 +94,20 @@ pub enum ApplySource {
     SavedPlan(PathBuf),
 }
 
+/// What `check` and `gate` need beyond the cluster: the user's broker defaults and ignores.
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    pub flag_defaults: GivenDefaults,
+    pub file_defaults: GivenDefaults,
+    pub filter: TopicFilter,
+}
+
+/// The selected cluster section and the file's ignores, if there is a file.
+struct FileContext {
+    cluster: Option<ClusterSettings>,
+    ignore: Vec<String>,
+}
+
 impl Config {
     pub fn from_arguments(args: Arguments) -> Result<Config, ConfigError> {
         let palette = Palette {
@@ -75,6 +118,22 @@ impl Config {
                     std::io::stdout().is_terminal()
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
+            },
+        };
+        let file = config_file::load(args.config.as_deref())?;
+        let context = match (&file, &args.cluster) {
+            (Some((path, f)), Some(name)) => FileContext {
+                cluster: Some(f.cluster(name, path)?.clone()),
+                ignore: f.ignore.clone(),
+            },
+            (Some((_, f)), None) => FileContext {
+                cluster: None,
+                ignore: f.ignore.clone(),
+            },
+            (None, Some(name)) => return Err(ConfigFileError::NoFile(name.clone()).into()),
+            (None, None) => FileContext {
+                cluster: None,
+                ignore: ConfigFile::default().ignore,
             },
         };
         let command = match args.command {
@@ -90,12 +149,26 @@ impl Config {
                 exit_code,
             }) => CommandConfig::Plan {
                 paths,
-                connection: connection_settings(connection)?,
+                connection: connection_settings(connection, &context)?,
                 format,
                 out,
                 exit_code,
             },
-            Command::Apply(a) => CommandConfig::Apply(apply_config(a)?),
+            Command::Apply(a) => CommandConfig::Apply(apply_config(a, &context)?),
+            Command::Check(CheckArgs {
+                paths,
+                connection,
+                rules,
+                format,
+                fail_on,
+            }) => CommandConfig::Check {
+                paths,
+                connection: connection_settings(connection, &context)?,
+                rules: rule_settings(rules, &context)?,
+                format,
+                fail_on,
+            },
+            Command::Gate(g) => gate_config(g, &context)?,
         };
         Ok(Config {
             command,
@@ -105,13 +178,63 @@ impl Config {
     }
 }
 
-fn apply_config(a: ApplyArgs) -> Result<ApplyConfig, ConfigError> {
+fn gate_config(g: GateArgs, context: &FileContext) -> Result<CommandConfig, ConfigError> {
+    let mut required = g.require;
+    for name in &required {
+        crate::load::check_topic_name(name).map_err(|e| ConfigError::Require(name.clone(), e))?;
+    }
+    if let Some(file) = &g.require_file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            ConfigError::RequireFile(format!("cannot read `{}`: {e}", file.display()))
+        })?;
+        required.extend(parse_require_file(file, &text).map_err(ConfigError::RequireFile)?);
+    }
+    if required.is_empty() {
+        return Err(ConfigError::RequireFile("lists no topics".into()));
+    }
+    let wait = g
+        .wait
+        .map(|w| {
+            humantime::parse_duration(&w).map_err(|_| ConfigError::Duration {
+                flag: "--wait",
+                value: w,
+            })
+        })
+        .transpose()?;
+    Ok(CommandConfig::Gate {
+        paths: g.paths,
+        connection: connection_settings(g.connection, context)?,
+        rules: rule_settings(g.rules, context)?,
+        required,
+        wait,
+        format: g.format,
+    })
+}
+
+fn rule_settings(r: RuleArgs, context: &FileContext) -> Result<RuleSettings, ConfigError> {
+    let flag_defaults = match &r.broker_defaults {
+        Some(text) => parse_given(text).map_err(ConfigError::BrokerDefaults)?,
+        None => GivenDefaults::default(),
+    };
+    let patterns: Vec<String> = context.ignore.iter().cloned().chain(r.ignore).collect();
+    Ok(RuleSettings {
+        flag_defaults,
+        file_defaults: context
+            .cluster
+            .as_ref()
+            .map(|c| c.broker_defaults.clone())
+            .unwrap_or_default(),
+        filter: TopicFilter::new(&patterns).map_err(ConfigError::Ignore)?,
+    })
+}
+
+fn apply_config(a: ApplyArgs, context: &FileContext) -> Result<ApplyConfig, ConfigError> {
     Ok(ApplyConfig {
         source: match a.plan {
             Some(file) => ApplySource::SavedPlan(file),
             None => ApplySource::Specs(a.paths),
         },
-        connection: connection_settings(a.connection)?,
+        connection: connection_settings(a.connection, context)?,
         yes: a.yes,
         dry_run: a.dry_run,
         mode: if a.broker_validate {
@@ -124,10 +247,19 @@ fn apply_config(a: ApplyArgs) -> Result<ApplyConfig, ConfigError> {
     })
 }
 
-fn connection_settings(c: ConnectionArgs) -> Result<ConnectionSettings, ConfigError> {
+fn connection_settings(
+    c: ConnectionArgs,
+    context: &FileContext,
+) -> Result<ConnectionSettings, ConfigError> {
     let bootstrap_servers = c
         .bootstrap_servers
         .filter(|s| !s.trim().is_empty())
+        .or_else(|| {
+            context
+                .cluster
+                .as_ref()
+                .and_then(|c| c.bootstrap_servers.clone())
+        })
         .ok_or(ConfigError::NoCluster)?;
     let properties = c
         .properties
@@ -137,8 +269,10 @@ fn connection_settings(c: ConnectionArgs) -> Result<ConnectionSettings, ConfigEr
             _ => Err(ConfigError::Property(p.clone())),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let timeout = humantime::parse_duration(&c.timeout)
-        .map_err(|_| ConfigError::Timeout(c.timeout.clone()))?;
+    let timeout = humantime::parse_duration(&c.timeout).map_err(|_| ConfigError::Duration {
+        flag: "--timeout",
+        value: c.timeout.clone(),
+    })?;
     Ok(ConnectionSettings {
         bootstrap_servers,
         properties,

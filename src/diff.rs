@@ -98,7 +98,10 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
 }
 
 /// SET for declared configs that are missing or different, DELETE for overrides not declared.
-pub fn config_changes(desired: &BTreeMap<String, String>, actual: &TopicState) -> Vec<ConfigChange> {
+pub fn config_changes(
+    desired: &BTreeMap<String, String>,
+    actual: &TopicState,
+) -> Vec<ConfigChange> {
     let overrides = actual.overrides();
     let mut changes = Vec::new();
     for (key, want) in desired {

@@ -15,19 +15,21 @@
 
 pub mod apply;
 pub mod arguments;
+pub mod broker_defaults;
+pub mod check;
 pub mod cluster;
 pub mod cluster_state;
 pub mod command;
 pub mod config;
 pub mod config_catalog;
+pub mod config_file;
 pub mod diagnostic;
 pub mod diff;
+pub mod gate;
 pub mod kafka;
 pub mod load;
 pub mod plan;
 pub mod position;
 pub mod render;
-pub mod topic_spec;
-pub mod broker_defaults;
-pub mod check;
 pub mod topic_filter;
+pub mod topic_spec;

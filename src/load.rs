@@ -40,7 +40,7 @@ pub struct Loaded {
 }
 
 /// Loads all spec files under `paths` (files, or directories searched recursively for
-/// `*.yaml` / `*.yml`; hidden entries skipped).
+/// `*.yaml` / `*.yml`; hidden entries and `topicgate.yaml` skipped).
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     let mut diagnostics = Vec::new();
     let mut unreadable = false;
@@ -110,7 +110,12 @@ fn discover(path: &Path) -> Result<Vec<PathBuf>, String> {
             entry.path().extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
         );
-        if entry.file_type().is_file() && is_yaml {
+        // topicgate's own settings file is not a spec, wherever it stands.
+        let is_settings = matches!(
+            entry.file_name().to_str(),
+            Some(crate::config_file::DEFAULT_FILE | "topicgate.yml")
+        );
+        if entry.file_type().is_file() && is_yaml && !is_settings {
             found.push(entry.into_path());
         }
     }

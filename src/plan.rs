@@ -30,7 +30,7 @@ pub struct Plan {
     pub changes: Vec<TopicChange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterRef {
     /// The bootstrap servers (or snapshot) the plan was computed against.
     pub source: String,

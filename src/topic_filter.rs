@@ -31,7 +31,9 @@ impl TopicFilter {
     pub fn new(patterns: &[String]) -> Result<TopicFilter, String> {
         let patterns = patterns
             .iter()
-            .map(|p| Regex::new(p).map_err(|e| format!("ignore pattern `{p}` is not a valid regex: {e}")))
+            .map(|p| {
+                Regex::new(p).map_err(|e| format!("ignore pattern `{p}` is not a valid regex: {e}"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(TopicFilter { patterns })
     }

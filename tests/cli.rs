@@ -177,6 +177,8 @@ fn help_texts() {
         vec!["plan", "--help"],
         vec!["apply", "--help"],
         vec!["validate", "--help"],
+        vec!["check", "--help"],
+        vec!["gate", "--help"],
     ] {
         let out = topicgate()
             .args(&args)
@@ -187,6 +189,116 @@ fn help_texts() {
         insta::assert_snapshot!(
             format!("help_{}", args.join("_").replace("--", "")),
             stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn a_malformed_topicgate_yaml_names_file_and_line() {
+    let dir = spec_dir(&[(
+        "topicgate.yaml",
+        "clusters:\n  local:\n    broker_defaults:\n      partitons: 4\n",
+    )]);
+    let out = topicgate()
+        .current_dir(dir.path())
+        .args(["validate", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("unknown field `partitons`"), "{err}");
+    assert!(err.contains("(topicgate.yaml:4:"), "{err}");
+}
+
+#[test]
+fn topicgate_yaml_in_a_spec_directory_is_not_a_spec() {
+    let dir = spec_dir(&[
+        (
+            "topicgate.yaml",
+            "clusters:\n  local:\n    bootstrap_servers: 127.0.0.1:1\n",
+        ),
+        (
+            "topics/a.yaml",
+            "topics:\n  - {name: a, partitions: 1, replication_factor: 1}\n",
+        ),
+    ]);
+    let out = topicgate()
+        .current_dir(dir.path())
+        .args(["validate", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("1 topic(s) in 1 file(s): valid."),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn an_unknown_cluster_is_named() {
+    let dir = spec_dir(&[(
+        "topicgate.yaml",
+        "clusters:\n  local:\n    bootstrap_servers: 127.0.0.1:1\n",
+    )]);
+    let out = topicgate()
+        .current_dir(dir.path())
+        .args(["plan", "--cluster", "prod", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no cluster `prod` in `topicgate.yaml` (it has `local`)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn gate_needs_required_topics_with_legal_names() {
+    let out = topicgate()
+        .args(["gate", "--bootstrap-servers", "127.0.0.1:1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--require"), "{}", stderr(&out));
+    let out = topicgate()
+        .args([
+            "gate",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--require",
+            "a b",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`--require a b`: topic name `a b` contains"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_examples_stay_valid() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("examples/topicgate.yaml")).unwrap();
+    let file =
+        topicgate::config_file::parse(std::path::Path::new("examples/topicgate.yaml"), &text)
+            .unwrap();
+    assert_eq!(file.clusters["local"].broker_defaults.partitions, Some(4));
+    // Every topic the example gate requires is declared in topics/.
+    let needs = root.join("examples/required-topics.txt");
+    let required =
+        topicgate::gate::parse_require_file(&needs, &std::fs::read_to_string(&needs).unwrap())
+            .unwrap();
+    let loaded = topicgate::load::load(&[root.join("topics")]).unwrap();
+    assert!(!required.is_empty());
+    for topic in required {
+        assert!(
+            loaded.specs.topics.contains_key(&topic),
+            "{topic} is not declared in topics/"
         );
     }
 }

@@ -40,13 +40,22 @@ mod tests {
         let mut state = msk(vec![("orders.created", governed_topic())]);
         state.broker_defaults.auto_create_topics_enable = Some(true);
         let report = run(&specs(GOVERNED), &state, GivenDefaults::default());
-        assert_eq!(codes(&report), vec![(None, "auto-create-enabled", Severity::Warning)]);
-        assert!(report.findings[0].message.contains("allow.auto.create.topics=false"));
+        assert_eq!(
+            codes(&report),
+            vec![(None, "auto-create-enabled", Severity::Warning)]
+        );
+        assert!(report.findings[0]
+            .message
+            .contains("allow.auto.create.topics=false"));
     }
 
     #[test]
     fn silent_when_off_and_noted_when_unknown() {
-        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", governed_topic())]), GivenDefaults::default());
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![("orders.created", governed_topic())]),
+            GivenDefaults::default(),
+        );
         assert!(codes(&report).is_empty());
         assert!(report.notes.is_empty());
         let mut state = msk(vec![("orders.created", governed_topic())]);

@@ -28,7 +28,10 @@ pub fn signature(topic: &TopicState, defaults: &ResolvedDefaults) -> Signature {
         return Signature::None;
     }
     let partitions = defaults.partitions.value.map(|p| p == topic.partitions);
-    let rf = defaults.replication_factor.value.map(|r| r == topic.replication_factor);
+    let rf = defaults
+        .replication_factor
+        .value
+        .map(|r| r == topic.replication_factor);
     match (partitions, rf) {
         (Some(false), _) | (_, Some(false)) => Signature::None,
         (Some(true), Some(true)) => Signature::Defaults,
@@ -79,7 +82,10 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
             Signature::None => continue,
             Signature::Defaults => (
                 Severity::Error,
-                format!("`{name}` has the broker's default settings ({}) {origin}", shape(topic)),
+                format!(
+                    "`{name}` has the broker's default settings ({}) {origin}",
+                    shape(topic)
+                ),
             ),
             Signature::NoOverridesDefaultsUnknown => {
                 unknown += 1;
@@ -101,9 +107,18 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
                 ("partitions", json!(topic.partitions)),
                 ("replication_factor", json!(topic.replication_factor)),
                 ("overrides", json!(0)),
-                ("broker_default_partitions", json!(input.defaults.partitions.value)),
-                ("broker_default_replication_factor", json!(input.defaults.replication_factor.value)),
-                ("broker_defaults_source", json!(input.defaults.partitions.source)),
+                (
+                    "broker_default_partitions",
+                    json!(input.defaults.partitions.value),
+                ),
+                (
+                    "broker_default_replication_factor",
+                    json!(input.defaults.replication_factor.value),
+                ),
+                (
+                    "broker_defaults_source",
+                    json!(input.defaults.partitions.source),
+                ),
                 ("declared", json!(spec.is_some())),
             ]),
             declared_at: spec.map(|s| s.origin.location()),
@@ -125,18 +140,43 @@ mod tests {
     #[test]
     fn an_undeclared_auto_created_topic_is_an_error() {
         // N.B. KAFKA.md: on MSK an auto-created topic has 1 partition, RF 3, no overrides.
-        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", governed_topic()), ("payments", kafka_topic(1, 3, &[]))]), GivenDefaults::default());
-        let found: Vec<_> = codes(&report).into_iter().filter(|c| c.1 == "broker-default-topic").collect();
-        assert_eq!(found, vec![(Some("payments"), "broker-default-topic", Severity::Error)]);
-        let f = report.findings.iter().find(|f| f.code.as_str() == "broker-default-topic").unwrap();
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![
+                ("orders.created", governed_topic()),
+                ("payments", kafka_topic(1, 3, &[])),
+            ]),
+            GivenDefaults::default(),
+        );
+        let found: Vec<_> = codes(&report)
+            .into_iter()
+            .filter(|c| c.1 == "broker-default-topic")
+            .collect();
+        assert_eq!(
+            found,
+            vec![(Some("payments"), "broker-default-topic", Severity::Error)]
+        );
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.code.as_str() == "broker-default-topic")
+            .unwrap();
         assert!(f.message.contains("no spec declares it"), "{}", f.message);
         assert_eq!(f.evidence["broker_defaults_source"], "broker");
     }
 
     #[test]
     fn a_declared_topic_created_with_defaults_says_so() {
-        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", kafka_topic(1, 3, &[]))]), GivenDefaults::default());
-        let f = report.findings.iter().find(|f| f.code.as_str() == "broker-default-topic").unwrap();
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![("orders.created", kafka_topic(1, 3, &[]))]),
+            GivenDefaults::default(),
+        );
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.code.as_str() == "broker-default-topic")
+            .unwrap();
         assert_eq!(f.severity, Severity::Error);
         assert!(f.message.contains("although its spec (s.yaml:2:5) declares 12 partition(s), replication factor 3 and 2 override(s)"), "{}", f.message);
         assert_eq!(f.declared_at.as_deref(), Some("s.yaml:2:5"));
@@ -154,22 +194,51 @@ mod tests {
             ]),
             GivenDefaults::default(),
         );
-        assert!(!codes(&report).iter().any(|c| c.1 == "broker-default-topic"), "{:?}", codes(&report));
+        assert!(
+            !codes(&report).iter().any(|c| c.1 == "broker-default-topic"),
+            "{:?}",
+            codes(&report)
+        );
         // A spec that declares exactly the defaults, matched: governed, not flagged.
         let plain = specs("topics:\n  - {name: plain, partitions: 1, replication_factor: 3}\n");
-        let report = run(&plain, &msk(vec![("plain", kafka_topic(1, 3, &[]))]), GivenDefaults::default());
+        let report = run(
+            &plain,
+            &msk(vec![("plain", kafka_topic(1, 3, &[]))]),
+            GivenDefaults::default(),
+        );
         assert!(codes(&report).is_empty(), "{:?}", codes(&report));
     }
 
     #[test]
     fn sparse_brokers_use_the_given_defaults() {
         // N.B. KAFKA.md (Tansu): defaults not exposed; auto-created topics get 4 partitions, RF 1.
-        let mut state = msk(vec![("auto", sparse_topic(4, 1, &[])), ("set", sparse_topic(4, 1, &[("retention.ms", "5")]))]);
+        let mut state = msk(vec![
+            ("auto", sparse_topic(4, 1, &[])),
+            ("set", sparse_topic(4, 1, &[("retention.ms", "5")])),
+        ]);
         state.broker_defaults = Default::default();
-        let report = run(&specs("topics: []\n"), &state, parse_given("partitions=4,replication_factor=1").unwrap());
-        let found: Vec<_> = codes(&report).into_iter().filter(|c| c.1 == "broker-default-topic").collect();
-        assert_eq!(found, vec![(Some("auto"), "broker-default-topic", Severity::Error)]);
-        assert_eq!(report.findings.iter().find(|f| f.code.as_str() == "broker-default-topic").unwrap().evidence["broker_defaults_source"], "flag");
+        let report = run(
+            &specs("topics: []\n"),
+            &state,
+            parse_given("partitions=4,replication_factor=1").unwrap(),
+        );
+        let found: Vec<_> = codes(&report)
+            .into_iter()
+            .filter(|c| c.1 == "broker-default-topic")
+            .collect();
+        assert_eq!(
+            found,
+            vec![(Some("auto"), "broker-default-topic", Severity::Error)]
+        );
+        assert_eq!(
+            report
+                .findings
+                .iter()
+                .find(|f| f.code.as_str() == "broker-default-topic")
+                .unwrap()
+                .evidence["broker_defaults_source"],
+            "flag"
+        );
     }
 
     #[test]
@@ -177,7 +246,11 @@ mod tests {
         let mut state = msk(vec![("auto", sparse_topic(4, 1, &[]))]);
         state.broker_defaults = Default::default();
         let report = run(&specs("topics: []\n"), &state, GivenDefaults::default());
-        let f = report.findings.iter().find(|f| f.code.as_str() == "broker-default-topic").unwrap();
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.code.as_str() == "broker-default-topic")
+            .unwrap();
         assert_eq!(f.severity, Severity::Warning);
         assert!(f.message.contains("could not be compared"), "{}", f.message);
         assert!(report.notes.iter().any(|n| n.contains("num.partitions")));

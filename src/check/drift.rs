@@ -9,11 +9,15 @@ use crate::plan::ConfigChangeOp;
 
 pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>) {
     for (name, spec) in &input.specs.topics {
-        let (Some(topic), false) = (input.state.topics.get(name), spec.delete) else { continue };
+        let (Some(topic), false) = (input.state.topics.get(name), spec.delete) else {
+            continue;
+        };
         if input.filter.ignores(name) {
             continue;
         }
-        let (Some(partitions), Some(rf)) = (spec.partitions, spec.replication_factor) else { continue };
+        let (Some(partitions), Some(rf)) = (spec.partitions, spec.replication_factor) else {
+            continue;
+        };
         let at = spec.origin.location();
         let finding = |code: Code, message: String, evidence| Finding {
             code,
@@ -31,8 +35,14 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
             };
             out.push(finding(
                 Code::PartitionDrift,
-                format!("`{name}` has {} partition(s), its spec ({at}) declares {partitions}; {fix}", topic.partitions),
-                evidence([("expected", json!(partitions)), ("actual", json!(topic.partitions))]),
+                format!(
+                    "`{name}` has {} partition(s), its spec ({at}) declares {partitions}; {fix}",
+                    topic.partitions
+                ),
+                evidence([
+                    ("expected", json!(partitions)),
+                    ("actual", json!(topic.partitions)),
+                ]),
             ));
         }
         if topic.replication_factor != rf {
@@ -54,9 +64,17 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
             let parts: Vec<String> = changes
                 .iter()
                 .map(|c| match (c.op, &c.from, &c.to) {
-                    (ConfigChangeOp::Set, None, Some(to)) => format!("`{}` is not set (spec: `{to}`)", c.key),
-                    (ConfigChangeOp::Set, Some(from), Some(to)) => format!("`{}` is `{from}` (spec: `{to}`)", c.key),
-                    (_, from, _) => format!("`{}` is set to `{}` but not declared", c.key, from.as_deref().unwrap_or("")),
+                    (ConfigChangeOp::Set, None, Some(to)) => {
+                        format!("`{}` is not set (spec: `{to}`)", c.key)
+                    }
+                    (ConfigChangeOp::Set, Some(from), Some(to)) => {
+                        format!("`{}` is `{from}` (spec: `{to}`)", c.key)
+                    }
+                    (_, from, _) => format!(
+                        "`{}` is set to `{}` but not declared",
+                        c.key,
+                        from.as_deref().unwrap_or("")
+                    ),
                 })
                 .collect();
             let details: Vec<serde_json::Value> = changes
@@ -65,7 +83,10 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
                 .collect();
             out.push(finding(
                 Code::ConfigDrift,
-                format!("`{name}` configs differ from its spec ({at}): {}", parts.join("; ")),
+                format!(
+                    "`{name}` configs differ from its spec ({at}): {}",
+                    parts.join("; ")
+                ),
                 evidence([("configs", json!(details))]),
             ));
         }
@@ -81,7 +102,11 @@ mod tests {
     #[test]
     fn each_kind_of_drift_is_reported_with_expected_and_actual() {
         let drifted = kafka_topic(6, 2, &[("retention.ms", "86400000"), ("segment.ms", "5")]);
-        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", drifted)]), GivenDefaults::default());
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![("orders.created", drifted)]),
+            GivenDefaults::default(),
+        );
         assert_eq!(
             codes(&report),
             vec![
@@ -102,15 +127,32 @@ mod tests {
                 {"key": "segment.ms", "expected": null, "actual": "5"},
             ])
         );
-        assert!(c.message.contains("`segment.ms` is set to `5` but not declared"), "{}", c.message);
+        assert!(
+            c.message
+                .contains("`segment.ms` is set to `5` but not declared"),
+            "{}",
+            c.message
+        );
     }
 
     #[test]
     fn no_drift_on_a_governed_topic_on_full_or_sparse_brokers() {
-        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", governed_topic())]), GivenDefaults::default());
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![("orders.created", governed_topic())]),
+            GivenDefaults::default(),
+        );
         assert!(codes(&report).is_empty());
-        let sparse = sparse_topic(12, 3, &[("retention.ms", "604800000"), ("min.insync.replicas", "2")]);
-        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", sparse)]), GivenDefaults::default());
+        let sparse = sparse_topic(
+            12,
+            3,
+            &[("retention.ms", "604800000"), ("min.insync.replicas", "2")],
+        );
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![("orders.created", sparse)]),
+            GivenDefaults::default(),
+        );
         assert!(codes(&report).is_empty(), "{:?}", codes(&report));
     }
 }

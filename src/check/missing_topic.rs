@@ -19,7 +19,10 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>) {
             ),
             evidence: evidence([
                 ("expected_partitions", json!(spec.partitions)),
-                ("expected_replication_factor", json!(spec.replication_factor)),
+                (
+                    "expected_replication_factor",
+                    json!(spec.replication_factor),
+                ),
                 ("exists", json!(false)),
             ]),
             declared_at: Some(spec.origin.location()),
@@ -36,11 +39,22 @@ mod tests {
     #[test]
     fn fires_for_an_absent_declared_topic_only() {
         let report = run(&specs(GOVERNED), &msk(vec![]), GivenDefaults::default());
-        assert_eq!(codes(&report), vec![(Some("orders.created"), "missing-topic", Severity::Error)]);
-        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", governed_topic())]), GivenDefaults::default());
+        assert_eq!(
+            codes(&report),
+            vec![(Some("orders.created"), "missing-topic", Severity::Error)]
+        );
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![("orders.created", governed_topic())]),
+            GivenDefaults::default(),
+        );
         assert!(codes(&report).is_empty());
         // A spec that asks for deletion is not missing when absent.
-        let report = run(&specs("topics:\n  - {name: gone, delete: true}\n"), &msk(vec![]), GivenDefaults::default());
+        let report = run(
+            &specs("topics:\n  - {name: gone, delete: true}\n"),
+            &msk(vec![]),
+            GivenDefaults::default(),
+        );
         assert!(codes(&report).is_empty());
     }
 }

@@ -130,8 +130,14 @@ pub fn check(input: &CheckInput) -> CheckReport {
     unmanaged_topic::check(input, &mut findings);
     findings.sort_by(|a, b| (&a.topic, a.code).cmp(&(&b.topic, b.code)));
     let summary = CheckSummary {
-        errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
-        warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
     };
     CheckReport {
         format: "topicgate-check",
@@ -148,7 +154,9 @@ pub fn check(input: &CheckInput) -> CheckReport {
 }
 
 /// Builds an evidence map from pairs.
-pub(crate) fn evidence<const N: usize>(pairs: [(&str, serde_json::Value); N]) -> BTreeMap<String, serde_json::Value> {
+pub(crate) fn evidence<const N: usize>(
+    pairs: [(&str, serde_json::Value); N],
+) -> BTreeMap<String, serde_json::Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
@@ -198,15 +206,34 @@ pub(crate) mod tests {
     pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
         let mut t = TopicState::with_overrides(partitions, rf, overrides);
         for key in [
-            "cleanup.policy", "compression.type", "delete.retention.ms", "file.delete.delay.ms",
-            "flush.messages", "flush.ms", "index.interval.bytes", "max.compaction.lag.ms",
-            "max.message.bytes", "min.cleanable.dirty.ratio", "min.compaction.lag.ms",
-            "min.insync.replicas", "preallocate", "retention.bytes", "retention.ms", "segment.bytes",
-            "segment.index.bytes", "segment.jitter.ms", "segment.ms", "unclean.leader.election.enable",
+            "cleanup.policy",
+            "compression.type",
+            "delete.retention.ms",
+            "file.delete.delay.ms",
+            "flush.messages",
+            "flush.ms",
+            "index.interval.bytes",
+            "max.compaction.lag.ms",
+            "max.message.bytes",
+            "min.cleanable.dirty.ratio",
+            "min.compaction.lag.ms",
+            "min.insync.replicas",
+            "preallocate",
+            "retention.bytes",
+            "retention.ms",
+            "segment.bytes",
+            "segment.index.bytes",
+            "segment.jitter.ms",
+            "segment.ms",
+            "unclean.leader.election.enable",
         ] {
             t.configs.entry(key.to_string()).or_insert(ConfigEntry {
                 value: Some("1".into()),
-                source: if key == "retention.ms" { ConfigSource::StaticBrokerConfig } else { ConfigSource::DefaultConfig },
+                source: if key == "retention.ms" {
+                    ConfigSource::StaticBrokerConfig
+                } else {
+                    ConfigSource::DefaultConfig
+                },
                 sensitive: false,
                 read_only: false,
             });
@@ -232,7 +259,10 @@ pub(crate) mod tests {
             source: "b-1:9092".into(),
             cluster_id: Some("msk".into()),
             brokers: vec![1, 2, 3],
-            topics: topics.into_iter().map(|(n, t)| (n.to_string(), t)).collect(),
+            topics: topics
+                .into_iter()
+                .map(|(n, t)| (n.to_string(), t))
+                .collect(),
             broker_defaults: BrokerDefaults {
                 num_partitions: Some(1),
                 default_replication_factor: Some(3),
@@ -246,7 +276,11 @@ pub(crate) mod tests {
         let input = CheckInput {
             specs,
             state,
-            defaults: ResolvedDefaults::resolve(&state.broker_defaults, &given, &GivenDefaults::default()),
+            defaults: ResolvedDefaults::resolve(
+                &state.broker_defaults,
+                &given,
+                &GivenDefaults::default(),
+            ),
             filter: &filter,
         };
         check(&input)
@@ -263,12 +297,23 @@ pub(crate) mod tests {
     pub const GOVERNED: &str = "topics:\n  - name: orders.created\n    partitions: 12\n    replication_factor: 3\n    configs: {retention.ms: 7d, min.insync.replicas: 2}\n";
 
     pub fn governed_topic() -> TopicState {
-        kafka_topic(12, 3, &[("retention.ms", "604800000"), ("min.insync.replicas", "2")])
+        kafka_topic(
+            12,
+            3,
+            &[("retention.ms", "604800000"), ("min.insync.replicas", "2")],
+        )
     }
 
     #[test]
     fn a_governed_cluster_has_no_findings() {
-        let report = run(&specs(GOVERNED), &msk(vec![("orders.created", governed_topic()), ("__consumer_offsets", kafka_topic(50, 3, &[]))]), GivenDefaults::default());
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![
+                ("orders.created", governed_topic()),
+                ("__consumer_offsets", kafka_topic(50, 3, &[])),
+            ]),
+            GivenDefaults::default(),
+        );
         assert_eq!(codes(&report), vec![]);
         assert_eq!(report.summary, CheckSummary::default());
     }

@@ -39,7 +39,10 @@ mod tests {
             ("orders.created", governed_topic()),
             ("stray", kafka_topic(3, 3, &[("retention.ms", "5")])),
             ("tmp.scratch", kafka_topic(3, 3, &[("retention.ms", "5")])),
-            ("__consumer_offsets", kafka_topic(50, 3, &[("cleanup.policy", "compact")])),
+            (
+                "__consumer_offsets",
+                kafka_topic(50, 3, &[("cleanup.policy", "compact")]),
+            ),
             ("app-store-changelog", kafka_topic(1, 3, &[])),
         ]);
         let s = specs(GOVERNED);
@@ -47,10 +50,20 @@ mod tests {
         let report = check(&CheckInput {
             specs: &s,
             state: &state,
-            defaults: ResolvedDefaults::resolve(&state.broker_defaults, &GivenDefaults::default(), &GivenDefaults::default()),
+            defaults: ResolvedDefaults::resolve(
+                &state.broker_defaults,
+                &GivenDefaults::default(),
+                &GivenDefaults::default(),
+            ),
             filter: &filter,
         });
-        assert_eq!(codes(&report), vec![(Some("stray"), "unmanaged-topic", Severity::Warning)]);
-        assert_eq!(report.findings[0].evidence["overrides"], serde_json::json!({"retention.ms": "5"}));
+        assert_eq!(
+            codes(&report),
+            vec![(Some("stray"), "unmanaged-topic", Severity::Warning)]
+        );
+        assert_eq!(
+            report.findings[0].evidence["overrides"],
+            serde_json::json!({"retention.ms": "5"})
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! `run` returns the outcome that `main` maps to an exit code; errors are exit 2.
 
 mod apply;
+mod check;
+mod gate;
 mod plan;
 mod validate;
 
@@ -44,6 +46,21 @@ pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
             exit_code,
         } => plan::run(&paths, connection, format, out.as_deref(), exit_code, io),
         CommandConfig::Apply(apply) => apply::run(apply, io),
+        CommandConfig::Check {
+            paths,
+            connection,
+            rules,
+            format,
+            fail_on,
+        } => check::run(&paths, connection, &rules, format, fail_on, io),
+        CommandConfig::Gate {
+            paths,
+            connection,
+            rules,
+            required,
+            wait,
+            format,
+        } => gate::run(&paths, connection, &rules, &required, wait, format, io),
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod apply_report;
 pub mod diagnostics;
+pub mod findings;
+pub mod gate_report;
 pub mod plan;
 
 use anstyle::{AnsiColor, Style};

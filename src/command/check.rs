@@ -1,0 +1,52 @@
+//! `topicgate check`: specs -> describe -> check -> render findings.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::{load_specs, Io, Outcome};
+use crate::arguments::{CheckFormat, FailOn};
+use crate::broker_defaults::ResolvedDefaults;
+use crate::check::{check, CheckInput};
+use crate::cluster::Cluster;
+use crate::config::RuleSettings;
+use crate::kafka::{ConnectionSettings, KafkaCluster};
+use crate::render;
+
+pub fn run(
+    paths: &[PathBuf],
+    connection: ConnectionSettings,
+    rules: &RuleSettings,
+    format: CheckFormat,
+    fail_on: FailOn,
+    io: &mut Io,
+) -> Result<Outcome> {
+    let specs = load_specs(paths, io)?;
+    let cluster = KafkaCluster::connect(connection)?;
+    let state = cluster.describe()?;
+    let report = check(&CheckInput {
+        specs: &specs,
+        state: &state,
+        defaults: ResolvedDefaults::resolve(
+            &state.broker_defaults,
+            &rules.flag_defaults,
+            &rules.file_defaults,
+        ),
+        filter: &rules.filter,
+    });
+    match format {
+        CheckFormat::Text => render::findings::render_text(&report, io.out, io.palette)?,
+        CheckFormat::Json => render::findings::render_json(&report, io.out)?,
+        CheckFormat::Markdown => render::findings::render_markdown(&report, io.out)?,
+        CheckFormat::Github => render::findings::render_github(&report, io.out)?,
+    }
+    let failing = match fail_on {
+        FailOn::Error => report.summary.errors,
+        FailOn::Warning => report.summary.errors + report.summary.warnings,
+    };
+    Ok(if failing > 0 {
+        Outcome::Fail
+    } else {
+        Outcome::Success
+    })
+}

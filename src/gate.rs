@@ -1,0 +1,221 @@
+//! `gate`: the pre-deploy question "do all these topics exist, declared in the specs, and match
+//! their specs?". Built on `check`'s rules, so its reasons are the same findings `check` reports.
+//! Pure: specs, a `ClusterState` and the required names in, a yes or no with reasons out.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::check::{check, CheckInput, Code};
+use crate::diff::diff;
+use crate::plan::ClusterRef;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// `undeclared`, `marked-for-deletion`, or a `check` finding code (`missing-topic`,
+    /// `broker-default-topic`, `partition-drift`, `replication-drift`, `config-drift`).
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requirement {
+    pub topic: String,
+    pub ready: bool,
+    pub reasons: Vec<Reason>,
+}
+
+/// The `topicgate-gate` document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateReport {
+    pub format: &'static str,
+    pub format_version: u32,
+    pub cluster: ClusterRef,
+    pub ready: bool,
+    pub topics: Vec<Requirement>,
+}
+
+impl GateReport {
+    pub fn unmet(&self) -> impl Iterator<Item = &Requirement> {
+        self.topics.iter().filter(|r| !r.ready)
+    }
+}
+
+const TOPIC_CODES: [Code; 5] = [
+    Code::MissingTopic,
+    Code::BrokerDefaultTopic,
+    Code::PartitionDrift,
+    Code::ReplicationDrift,
+    Code::ConfigDrift,
+];
+
+/// Answers the gate for `required` (sorted and deduplicated in the report).
+pub fn gate(input: &CheckInput, required: &[String]) -> GateReport {
+    let findings = check(input).findings;
+    let required: BTreeSet<&String> = required.iter().collect();
+    let topics = required
+        .into_iter()
+        .map(|name| {
+            let spec = input.specs.topics.get(name);
+            let actual = input.state.topics.get(name);
+            let mut reasons = Vec::new();
+            match spec {
+                None => reasons.push(Reason {
+                    code: "undeclared".into(),
+                    message: format!("no spec declares `{name}`: declare it and run `topicgate apply` before deploying"),
+                }),
+                Some(s) if s.delete => reasons.push(Reason {
+                    code: "marked-for-deletion".into(),
+                    message: format!("the spec of `{name}` ({}) marks it for deletion", s.origin.location()),
+                }),
+                Some(_) => {}
+            }
+            reasons.extend(
+                findings
+                    .iter()
+                    .filter(|f| f.topic.as_ref() == Some(name) && TOPIC_CODES.contains(&f.code))
+                    .map(|f| Reason {
+                        code: f.code.as_str().into(),
+                        message: f.message.clone(),
+                    }),
+            );
+            let matches = match (spec, actual) {
+                (Some(s), Some(t)) => !s.delete && diff(s, Some(t), &input.state.brokers).is_none(),
+                _ => false,
+            };
+            Requirement {
+                topic: name.clone(),
+                ready: matches && reasons.is_empty(),
+                reasons,
+            }
+        })
+        .collect::<Vec<_>>();
+    GateReport {
+        format: "topicgate-gate",
+        format_version: 1,
+        cluster: ClusterRef {
+            source: input.state.source.clone(),
+            cluster_id: input.state.cluster_id.clone(),
+        },
+        ready: topics.iter().all(|t| t.ready),
+        topics,
+    }
+}
+
+/// Reads a `--require-file`: one topic per line; blank lines, `#` comments and a leading `- `
+/// (a YAML list) are allowed. Errors name the file and line.
+pub fn parse_require_file(path: &std::path::Path, text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        let line = line
+            .strip_prefix("- ")
+            .unwrap_or(line)
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'');
+        if line.is_empty() {
+            continue;
+        }
+        crate::load::check_topic_name(line)
+            .map_err(|e| format!("{e} ({}:{})", path.display(), i + 1))?;
+        out.push(line.to_string());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker_defaults::{GivenDefaults, ResolvedDefaults};
+    use crate::check::tests::{governed_topic, kafka_topic, msk, specs, GOVERNED};
+    use crate::cluster_state::ClusterState;
+    use crate::topic_filter::TopicFilter;
+    use crate::topic_spec::SpecSet;
+
+    fn answer(specs: &SpecSet, state: &ClusterState, required: &[&str]) -> GateReport {
+        let filter = TopicFilter::default();
+        let input = CheckInput {
+            specs,
+            state,
+            defaults: ResolvedDefaults::resolve(
+                &state.broker_defaults,
+                &GivenDefaults::default(),
+                &GivenDefaults::default(),
+            ),
+            filter: &filter,
+        };
+        gate(
+            &input,
+            &required.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+    }
+
+    fn reasons(r: &GateReport) -> Vec<(&str, Vec<&str>)> {
+        r.topics
+            .iter()
+            .map(|t| {
+                (
+                    t.topic.as_str(),
+                    t.reasons.iter().map(|x| x.code.as_str()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ready_when_declared_present_and_matching() {
+        let r = answer(
+            &specs(GOVERNED),
+            &msk(vec![("orders.created", governed_topic())]),
+            &["orders.created"],
+        );
+        assert!(r.ready);
+        assert_eq!(reasons(&r), vec![("orders.created", vec![])]);
+    }
+
+    #[test]
+    fn each_unmet_topic_has_its_reason() {
+        let s = specs("topics:\n  - {name: missing, partitions: 1, replication_factor: 3}\n  - {name: drifted, partitions: 3, replication_factor: 3, configs: {retention.ms: 1h}}\n  - {name: defaults, partitions: 12, replication_factor: 3}\n  - {name: doomed, delete: true}\n");
+        let state = msk(vec![
+            ("drifted", kafka_topic(3, 3, &[("retention.ms", "1")])),
+            ("defaults", kafka_topic(1, 3, &[])),
+            ("auto", kafka_topic(1, 3, &[])),
+            ("doomed", kafka_topic(1, 3, &[("retention.ms", "1")])),
+        ]);
+        let r = answer(
+            &s,
+            &state,
+            &[
+                "missing", "drifted", "defaults", "auto", "nowhere", "doomed", "auto",
+            ],
+        );
+        assert!(!r.ready);
+        assert_eq!(
+            reasons(&r),
+            vec![
+                ("auto", vec!["undeclared", "broker-default-topic"]),
+                ("defaults", vec!["broker-default-topic", "partition-drift"]),
+                ("doomed", vec!["marked-for-deletion"]),
+                ("drifted", vec!["config-drift"]),
+                ("missing", vec!["missing-topic"]),
+                ("nowhere", vec!["undeclared"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn require_files_are_lists_of_names() {
+        let p = std::path::Path::new("needs.txt");
+        assert_eq!(
+            parse_require_file(
+                p,
+                "# produced\norders.created\n\n- payments.settled  # consumed\n"
+            )
+            .unwrap(),
+            vec!["orders.created", "payments.settled"]
+        );
+        assert!(parse_require_file(p, "ok\nbad name\n")
+            .unwrap_err()
+            .ends_with("(needs.txt:2)"));
+    }
+}

@@ -1,0 +1,66 @@
+//! Renders a `GateReport`: one line per required topic, with the reasons it is not ready.
+
+use std::io::{self, Write};
+
+use super::Palette;
+use crate::gate::GateReport;
+
+pub fn render_text(report: &GateReport, w: &mut dyn Write, p: Palette) -> io::Result<()> {
+    let unmet = report.unmet().count();
+    let total = report.topics.len();
+    for r in &report.topics {
+        if r.ready {
+            writeln!(w, "  {} {}", p.added("ready    "), r.topic)?;
+        } else {
+            writeln!(w, "  {} {}", p.bad("NOT READY"), r.topic)?;
+            for reason in &r.reasons {
+                writeln!(
+                    w,
+                    "      {} {}",
+                    p.dim(&format!("{}:", reason.code)),
+                    reason.message
+                )?;
+            }
+        }
+    }
+    if report.ready {
+        writeln!(
+            w,
+            "{}",
+            p.added(&format!(
+                "gate: ready: all {total} required topic(s) exist and match their specs."
+            ))
+        )
+    } else {
+        writeln!(
+            w,
+            "{}",
+            p.bad(&format!(
+                "gate: not ready: {unmet} of {total} required topic(s) are not ready."
+            ))
+        )
+    }
+}
+
+pub fn render_json(report: &GateReport, w: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, report)?;
+    writeln!(w)
+}
+
+/// One progress line for `--wait` (stderr).
+pub fn progress_line(report: &GateReport, left: std::time::Duration) -> String {
+    let waiting: Vec<String> = report
+        .unmet()
+        .map(|r| {
+            let why: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
+            format!("{} ({})", r.topic, why.join(", "))
+        })
+        .collect();
+    format!(
+        "gate: waiting for {} of {} topic(s): {}; {}s left",
+        waiting.len(),
+        report.topics.len(),
+        waiting.join(", "),
+        left.as_secs()
+    )
+}
