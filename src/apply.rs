@@ -338,8 +338,8 @@ mod tests {
     use super::*;
     use crate::cluster::OpError;
     use crate::cluster_state::{ClusterState, TopicState};
+    use crate::fixtures::specs;
     use crate::plan::plan;
-    use crate::topic_spec::SpecSet;
     use std::cell::RefCell;
 
     /// An in-memory cluster for the executor's own logic (batching, partial failure, re-run).
@@ -448,22 +448,6 @@ mod tests {
                 self.state.borrow_mut().topics.remove(n);
             }
             Ok(names.iter().map(|n| (n.clone(), Ok(()))).collect())
-        }
-    }
-
-    fn specs(text: &str) -> SpecSet {
-        let mut topics = Vec::new();
-        let mut diags = Vec::new();
-        crate::load::parse_file(
-            std::path::Path::new("s.yaml"),
-            text,
-            &mut topics,
-            &mut diags,
-        );
-        assert!(diags.is_empty(), "{diags:?}");
-        SpecSet {
-            topics: topics.into_iter().map(|t| (t.name.clone(), t)).collect(),
-            files: vec![],
         }
     }
 

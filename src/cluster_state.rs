@@ -45,7 +45,7 @@ pub enum ConfigView {
 /// Keys every Apache Kafka (2.x to 4.x) DescribeConfigs response for a topic contains. A response
 /// without all of them came from a broker that reports only the configs that were set.
 /// N.B. KAFKA.md (Tansu): such brokers label the set entries `DEFAULT_CONFIG`.
-const STANDARD_KEYS: &[&str] = &[
+pub(crate) const STANDARD_KEYS: &[&str] = &[
     "cleanup.policy",
     "compression.type",
     "delete.retention.ms",

@@ -102,6 +102,27 @@ pub struct RuleSettings {
     pub filter: TopicFilter,
 }
 
+impl RuleSettings {
+    /// The input of `check` (and `gate`) for these specs and this cluster state: the broker's own
+    /// defaults first, then the flag's, then the config file's.
+    pub fn input<'a>(
+        &'a self,
+        specs: &'a crate::topic_spec::SpecSet,
+        state: &'a crate::cluster_state::ClusterState,
+    ) -> crate::check::CheckInput<'a> {
+        crate::check::CheckInput {
+            specs,
+            state,
+            defaults: crate::broker_defaults::ResolvedDefaults::resolve(
+                &state.broker_defaults,
+                &self.flag_defaults,
+                &self.file_defaults,
+            ),
+            filter: &self.filter,
+        }
+    }
+}
+
 /// The selected cluster section and the file's ignores, if there is a file.
 struct FileContext {
     cluster: Option<ClusterSettings>,

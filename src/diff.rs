@@ -183,7 +183,8 @@ fn replication_change(topic: &str, actual: &TopicState, rf: i16, brokers: &[i32]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster_state::{ConfigEntry, ConfigSource, ConfigView};
+    use crate::cluster_state::{ConfigSource, ConfigView};
+    use crate::fixtures::kafka_topic;
     use crate::position::Pos;
     use crate::topic_spec::Origin;
 
@@ -205,26 +206,6 @@ mod tests {
                 pos: Pos { line: 2, col: 5 },
             },
         }
-    }
-
-    /// A topic as Apache Kafka reports it: inherited entries plus marked overrides.
-    fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
-        let mut t = TopicState::with_overrides(partitions, rf, overrides);
-        for key in [
-            "cleanup.policy",
-            "retention.ms",
-            "segment.bytes",
-            "min.insync.replicas",
-        ] {
-            t.configs.entry(key.to_string()).or_insert(ConfigEntry {
-                value: Some("1".into()),
-                source: ConfigSource::DefaultConfig,
-                sensitive: false,
-                read_only: false,
-            });
-        }
-        t.config_view = ConfigView::Full;
-        t
     }
 
     #[test]

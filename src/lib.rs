@@ -25,6 +25,8 @@ pub mod config_catalog;
 pub mod config_file;
 pub mod diagnostic;
 pub mod diff;
+#[cfg(test)]
+mod fixtures;
 pub mod gate;
 pub mod kafka;
 pub mod load;

@@ -292,20 +292,7 @@ pub fn visible(change: &TopicChange, state: &ClusterState) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::parse_file;
-    use crate::topic_spec::TopicSpec;
-    use std::path::Path;
-
-    fn specs(text: &str) -> SpecSet {
-        let mut topics: Vec<TopicSpec> = Vec::new();
-        let mut diags = Vec::new();
-        parse_file(Path::new("s.yaml"), text, &mut topics, &mut diags);
-        assert!(diags.is_empty(), "{diags:?}");
-        SpecSet {
-            topics: topics.into_iter().map(|t| (t.name.clone(), t)).collect(),
-            files: vec![],
-        }
-    }
+    use crate::fixtures::specs;
 
     fn state(topics: &[(&str, TopicState)]) -> ClusterState {
         ClusterState {

@@ -164,9 +164,8 @@ pub(crate) fn evidence<const N: usize>(
 pub(crate) mod tests {
     use super::*;
     use crate::broker_defaults::{GivenDefaults, ResolvedDefaults};
-    use crate::cluster_state::{BrokerDefaults, ConfigEntry, ConfigSource, ConfigView, TopicState};
-    use crate::load::parse_file;
-    use std::path::Path;
+    use crate::cluster_state::TopicState;
+    pub use crate::fixtures::{kafka_topic, msk, sparse_topic, specs};
 
     /// Every finding code, as users see it. A change here is a change to the tool's contract.
     #[test]
@@ -187,87 +186,6 @@ pub(crate) mod tests {
         for code in Code::ALL {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
             assert!(!code.description().is_empty());
-        }
-    }
-
-    pub fn specs(text: &str) -> SpecSet {
-        let mut topics = Vec::new();
-        let mut diags = Vec::new();
-        parse_file(Path::new("s.yaml"), text, &mut topics, &mut diags);
-        assert!(diags.is_empty(), "{diags:?}");
-        SpecSet {
-            topics: topics.into_iter().map(|t| (t.name.clone(), t)).collect(),
-            files: vec![],
-        }
-    }
-
-    /// A topic as Apache Kafka describes it: every standard key, inherited sources, overrides
-    /// marked `DYNAMIC_TOPIC_CONFIG`.
-    pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
-        let mut t = TopicState::with_overrides(partitions, rf, overrides);
-        for key in [
-            "cleanup.policy",
-            "compression.type",
-            "delete.retention.ms",
-            "file.delete.delay.ms",
-            "flush.messages",
-            "flush.ms",
-            "index.interval.bytes",
-            "max.compaction.lag.ms",
-            "max.message.bytes",
-            "min.cleanable.dirty.ratio",
-            "min.compaction.lag.ms",
-            "min.insync.replicas",
-            "preallocate",
-            "retention.bytes",
-            "retention.ms",
-            "segment.bytes",
-            "segment.index.bytes",
-            "segment.jitter.ms",
-            "segment.ms",
-            "unclean.leader.election.enable",
-        ] {
-            t.configs.entry(key.to_string()).or_insert(ConfigEntry {
-                value: Some("1".into()),
-                source: if key == "retention.ms" {
-                    ConfigSource::StaticBrokerConfig
-                } else {
-                    ConfigSource::DefaultConfig
-                },
-                sensitive: false,
-                read_only: false,
-            });
-        }
-        t.config_view = ConfigView::detect(&t.configs);
-        assert_eq!(t.config_view, ConfigView::Full);
-        t
-    }
-
-    /// A topic as a sparse broker describes it: only set entries, labelled DEFAULT_CONFIG.
-    pub fn sparse_topic(partitions: i32, rf: i16, set: &[(&str, &str)]) -> TopicState {
-        let mut t = TopicState::with_overrides(partitions, rf, set);
-        for e in t.configs.values_mut() {
-            e.source = ConfigSource::DefaultConfig;
-        }
-        assert_eq!(t.config_view, ConfigView::SetOnly);
-        t
-    }
-
-    /// An MSK-like cluster: defaults exposed (1 partition, RF 3).
-    pub fn msk(topics: Vec<(&str, TopicState)>) -> ClusterState {
-        ClusterState {
-            source: "b-1:9092".into(),
-            cluster_id: Some("msk".into()),
-            brokers: vec![1, 2, 3],
-            topics: topics
-                .into_iter()
-                .map(|(n, t)| (n.to_string(), t))
-                .collect(),
-            broker_defaults: BrokerDefaults {
-                num_partitions: Some(1),
-                default_replication_factor: Some(3),
-                auto_create_topics_enable: Some(false),
-            },
         }
     }
 

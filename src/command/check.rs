@@ -6,8 +6,7 @@ use anyhow::Result;
 
 use super::{load_specs, Io, Outcome};
 use crate::arguments::{CheckFormat, FailOn};
-use crate::broker_defaults::ResolvedDefaults;
-use crate::check::{check, CheckInput};
+use crate::check::check;
 use crate::cluster::Cluster;
 use crate::config::RuleSettings;
 use crate::kafka::{ConnectionSettings, KafkaCluster};
@@ -24,16 +23,7 @@ pub fn run(
     let specs = load_specs(paths, io)?;
     let cluster = KafkaCluster::connect(connection)?;
     let state = cluster.describe()?;
-    let report = check(&CheckInput {
-        specs: &specs,
-        state: &state,
-        defaults: ResolvedDefaults::resolve(
-            &state.broker_defaults,
-            &rules.flag_defaults,
-            &rules.file_defaults,
-        ),
-        filter: &rules.filter,
-    });
+    let report = check(&rules.input(&specs, &state));
     match format {
         CheckFormat::Text => render::findings::render_text(&report, io.out, io.palette)?,
         CheckFormat::Json => render::findings::render_json(&report, io.out)?,

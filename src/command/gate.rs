@@ -9,8 +9,6 @@ use anyhow::Result;
 
 use super::{load_specs, Io, Outcome};
 use crate::arguments::GateFormat;
-use crate::broker_defaults::ResolvedDefaults;
-use crate::check::CheckInput;
 use crate::cluster::Cluster;
 use crate::config::RuleSettings;
 use crate::gate::gate;
@@ -32,19 +30,7 @@ pub fn run(
     let mut delay = Duration::from_millis(500);
     let report = loop {
         let state = cluster.describe()?;
-        let report = gate(
-            &CheckInput {
-                specs: &specs,
-                state: &state,
-                defaults: ResolvedDefaults::resolve(
-                    &state.broker_defaults,
-                    &rules.flag_defaults,
-                    &rules.file_defaults,
-                ),
-                filter: &rules.filter,
-            },
-            required,
-        );
+        let report = gate(&rules.input(&specs, &state), required);
         let now = Instant::now();
         if report.ready || now >= deadline {
             break report;

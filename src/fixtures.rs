@@ -1,0 +1,74 @@
+//! Test fixtures shared by the unit tests: specs from YAML text, and cluster states shaped like
+//! Apache Kafka's DescribeConfigs answers (every standard key, sources set) and like a sparse
+//! broker's (only set entries, mislabelled `DEFAULT_CONFIG`).
+
+use std::path::Path;
+
+use crate::cluster_state::{
+    BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState, STANDARD_KEYS,
+};
+use crate::load::parse_file;
+use crate::topic_spec::SpecSet;
+
+/// Specs parsed from `text` (as file `s.yaml`); panics on any diagnostic.
+pub fn specs(text: &str) -> SpecSet {
+    let mut topics = Vec::new();
+    let mut diags = Vec::new();
+    parse_file(Path::new("s.yaml"), text, &mut topics, &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+    SpecSet {
+        topics: topics.into_iter().map(|t| (t.name.clone(), t)).collect(),
+        files: vec![],
+    }
+}
+
+/// A topic as Apache Kafka describes it: every standard key, inherited sources (`retention.ms`
+/// from server.properties), overrides marked `DYNAMIC_TOPIC_CONFIG`.
+pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
+    let mut t = TopicState::with_overrides(partitions, rf, overrides);
+    for key in STANDARD_KEYS {
+        let source = if *key == "retention.ms" {
+            ConfigSource::StaticBrokerConfig
+        } else {
+            ConfigSource::DefaultConfig
+        };
+        t.configs.entry(key.to_string()).or_insert(ConfigEntry {
+            value: Some("1".into()),
+            source,
+            sensitive: false,
+            read_only: false,
+        });
+    }
+    t.config_view = ConfigView::detect(&t.configs);
+    assert_eq!(t.config_view, ConfigView::Full);
+    t
+}
+
+/// A topic as a sparse broker describes it: only set entries, labelled DEFAULT_CONFIG.
+/// N.B. KAFKA.md (Tansu).
+pub fn sparse_topic(partitions: i32, rf: i16, set: &[(&str, &str)]) -> TopicState {
+    let mut t = TopicState::with_overrides(partitions, rf, set);
+    for e in t.configs.values_mut() {
+        e.source = ConfigSource::DefaultConfig;
+    }
+    assert_eq!(t.config_view, ConfigView::SetOnly);
+    t
+}
+
+/// A cluster with the given topics, 3 brokers and MSK's defaults exposed (1 partition, RF 3).
+pub fn msk(topics: Vec<(&str, TopicState)>) -> ClusterState {
+    ClusterState {
+        source: "b-1:9092".into(),
+        cluster_id: Some("msk".into()),
+        brokers: vec![1, 2, 3],
+        topics: topics
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t))
+            .collect(),
+        broker_defaults: BrokerDefaults {
+            num_partitions: Some(1),
+            default_replication_factor: Some(3),
+            auto_create_topics_enable: Some(false),
+        },
+    }
+}
