@@ -67,6 +67,50 @@ pub enum Command {
     Check(CheckArgs),
     /// Pre-deploy gate: exit 0 only if the required topics exist, declared and as declared.
     Gate(GateArgs),
+    /// Save the described cluster as a JSON snapshot, for offline plan, check and gate.
+    Snapshot(SnapshotArgs),
+    /// Write spec files for the topics that exist now (adopt an existing cluster).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Directory to write the spec files to.
+    #[arg(long, value_name = "DIR", default_value = "topics")]
+    pub out: PathBuf,
+
+    /// Export only topics whose names match REGEX.
+    #[arg(long, value_name = "REGEX")]
+    pub include: Option<String>,
+
+    /// Leave out topics whose names match REGEX.
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Option<String>,
+
+    /// Export internal and tooling topics too (`__consumer_offsets`, `*-changelog`, ...).
+    #[arg(long)]
+    pub internal: bool,
+
+    /// Overwrite spec files that already exist.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Export from a snapshot written by `topicgate snapshot`, instead of a live cluster.
+    #[arg(long, value_name = "FILE", conflicts_with = "bootstrap_servers")]
+    pub state: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Write the snapshot to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +166,10 @@ pub struct PlanArgs {
     /// Exit 1 when there are pending changes (a CI drift check).
     #[arg(long)]
     pub exit_code: bool,
+
+    /// Work offline from a snapshot written by `topicgate snapshot`, instead of a live cluster.
+    #[arg(long, value_name = "FILE", conflicts_with = "bootstrap_servers")]
+    pub state: Option<PathBuf>,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -196,6 +244,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
+    /// Work offline from a snapshot written by `topicgate snapshot`, instead of a live cluster.
+    #[arg(long, value_name = "FILE", conflicts_with = "bootstrap_servers")]
+    pub state: Option<PathBuf>,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
@@ -233,11 +285,15 @@ pub struct GateArgs {
     pub require_file: Option<PathBuf>,
 
     /// Poll until the answer is yes or DURATION has passed (`30s`, `5m`); progress on stderr.
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", conflicts_with = "state")]
     pub wait: Option<String>,
 
     #[arg(long, value_enum, default_value_t = GateFormat::Text)]
     pub format: GateFormat,
+
+    /// Work offline from a snapshot written by `topicgate snapshot`, instead of a live cluster.
+    #[arg(long, value_name = "FILE", conflicts_with = "bootstrap_servers")]
+    pub state: Option<PathBuf>,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,

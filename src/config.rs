@@ -45,6 +45,14 @@ pub struct Config {
     pub verbosity: u8,
 }
 
+/// Where a read-only command gets the cluster state from.
+#[derive(Debug)]
+pub enum ClusterSource {
+    Live(ConnectionSettings),
+    /// `--state FILE`: a snapshot, offline.
+    Snapshot(PathBuf),
+}
+
 #[derive(Debug)]
 pub enum CommandConfig {
     Validate {
@@ -53,7 +61,7 @@ pub enum CommandConfig {
     },
     Plan {
         paths: Vec<PathBuf>,
-        connection: ConnectionSettings,
+        source: ClusterSource,
         format: PlanFormat,
         out: Option<PathBuf>,
         exit_code: bool,
@@ -61,18 +69,28 @@ pub enum CommandConfig {
     Apply(ApplyConfig),
     Check {
         paths: Vec<PathBuf>,
-        connection: ConnectionSettings,
+        source: ClusterSource,
         rules: RuleSettings,
         format: CheckFormat,
         fail_on: FailOn,
     },
     Gate {
         paths: Vec<PathBuf>,
-        connection: ConnectionSettings,
+        source: ClusterSource,
         rules: RuleSettings,
         required: Vec<String>,
         wait: Option<Duration>,
         format: GateFormat,
+    },
+    Snapshot {
+        connection: ConnectionSettings,
+        out: Option<PathBuf>,
+    },
+    Export {
+        source: ClusterSource,
+        out: PathBuf,
+        options: crate::export::ExportOptions,
+        force: bool,
     },
 }
 
@@ -164,13 +182,14 @@ impl Config {
             },
             Command::Plan(PlanArgs {
                 paths,
+                state,
                 connection,
                 format,
                 out,
                 exit_code,
             }) => CommandConfig::Plan {
                 paths,
-                connection: connection_settings(connection, &context)?,
+                source: cluster_source(state, connection, &context)?,
                 format,
                 out,
                 exit_code,
@@ -178,18 +197,43 @@ impl Config {
             Command::Apply(a) => CommandConfig::Apply(apply_config(a, &context)?),
             Command::Check(CheckArgs {
                 paths,
+                state,
                 connection,
                 rules,
                 format,
                 fail_on,
             }) => CommandConfig::Check {
                 paths,
-                connection: connection_settings(connection, &context)?,
+                source: cluster_source(state, connection, &context)?,
                 rules: rule_settings(rules, &context)?,
                 format,
                 fail_on,
             },
             Command::Gate(g) => gate_config(g, &context)?,
+            Command::Export(e) => {
+                let regex = |flag: &'static str, r: Option<String>| {
+                    r.map(|r| {
+                        regex::Regex::new(&r).map_err(|err| {
+                            ConfigError::Ignore(format!("`{flag} {r}` is not a valid regex: {err}"))
+                        })
+                    })
+                    .transpose()
+                };
+                CommandConfig::Export {
+                    source: cluster_source(e.state, e.connection, &context)?,
+                    out: e.out,
+                    options: crate::export::ExportOptions {
+                        include: regex("--include", e.include)?,
+                        exclude: regex("--exclude", e.exclude)?,
+                        internal: e.internal,
+                    },
+                    force: e.force,
+                }
+            }
+            Command::Snapshot(s) => CommandConfig::Snapshot {
+                connection: connection_settings(s.connection, &context)?,
+                out: s.out,
+            },
         };
         Ok(Config {
             command,
@@ -224,7 +268,7 @@ fn gate_config(g: GateArgs, context: &FileContext) -> Result<CommandConfig, Conf
         .transpose()?;
     Ok(CommandConfig::Gate {
         paths: g.paths,
-        connection: connection_settings(g.connection, context)?,
+        source: cluster_source(g.state, g.connection, context)?,
         rules: rule_settings(g.rules, context)?,
         required,
         wait,
@@ -266,6 +310,17 @@ fn apply_config(a: ApplyArgs, context: &FileContext) -> Result<ApplyConfig, Conf
         skip_blocked: a.skip_blocked,
         allow_delete: a.allow_delete,
     })
+}
+
+fn cluster_source(
+    state: Option<PathBuf>,
+    c: ConnectionArgs,
+    context: &FileContext,
+) -> Result<ClusterSource, ConfigError> {
+    match state {
+        Some(file) => Ok(ClusterSource::Snapshot(file)),
+        None => Ok(ClusterSource::Live(connection_settings(c, context)?)),
+    }
 }
 
 fn connection_settings(

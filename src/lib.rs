@@ -25,6 +25,7 @@ pub mod config_catalog;
 pub mod config_file;
 pub mod diagnostic;
 pub mod diff;
+pub mod export;
 #[cfg(test)]
 mod fixtures;
 pub mod gate;
@@ -33,5 +34,6 @@ pub mod load;
 pub mod plan;
 pub mod position;
 pub mod render;
+pub mod snapshot;
 pub mod topic_filter;
 pub mod topic_spec;

@@ -7,21 +7,20 @@ use anyhow::Result;
 use super::{load_specs, Io, Outcome};
 use crate::arguments::{CheckFormat, FailOn};
 use crate::check::check;
-use crate::cluster::Cluster;
+use crate::config::ClusterSource;
 use crate::config::RuleSettings;
-use crate::kafka::{ConnectionSettings, KafkaCluster};
 use crate::render;
 
 pub fn run(
     paths: &[PathBuf],
-    connection: ConnectionSettings,
+    source: ClusterSource,
     rules: &RuleSettings,
     format: CheckFormat,
     fail_on: FailOn,
     io: &mut Io,
 ) -> Result<Outcome> {
     let specs = load_specs(paths, io)?;
-    let cluster = KafkaCluster::connect(connection)?;
+    let cluster = super::open(source, io)?;
     let state = cluster.describe()?;
     let report = check(&rules.input(&specs, &state));
     match format {

@@ -9,15 +9,14 @@ use anyhow::Result;
 
 use super::{load_specs, Io, Outcome};
 use crate::arguments::GateFormat;
-use crate::cluster::Cluster;
+use crate::config::ClusterSource;
 use crate::config::RuleSettings;
 use crate::gate::gate;
-use crate::kafka::{ConnectionSettings, KafkaCluster};
 use crate::render;
 
 pub fn run(
     paths: &[PathBuf],
-    connection: ConnectionSettings,
+    source: ClusterSource,
     rules: &RuleSettings,
     required: &[String],
     wait: Option<Duration>,
@@ -25,7 +24,7 @@ pub fn run(
     io: &mut Io,
 ) -> Result<Outcome> {
     let specs = load_specs(paths, io)?;
-    let cluster = KafkaCluster::connect(connection)?;
+    let cluster = super::open(source, io)?;
     let deadline = Instant::now() + wait.unwrap_or_default();
     let mut delay = Duration::from_millis(500);
     let report = loop {

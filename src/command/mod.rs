@@ -3,8 +3,10 @@
 
 mod apply;
 mod check;
+mod export;
 mod gate;
 mod plan;
+mod snapshot;
 mod validate;
 
 use std::io::Write;
@@ -12,9 +14,12 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::config::{CommandConfig, Config};
+use crate::cluster::Cluster;
+use crate::config::{ClusterSource, CommandConfig, Config};
+use crate::kafka::KafkaCluster;
 use crate::load::{load, Loaded};
 use crate::render::{self, Palette};
+use crate::snapshot::SnapshotCluster;
 use crate::topic_spec::SpecSet;
 
 /// What a command that ran to the end found.
@@ -40,27 +45,36 @@ pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
         CommandConfig::Validate { paths, format } => validate::run(&paths, format, io),
         CommandConfig::Plan {
             paths,
-            connection,
+            source,
             format,
             out,
             exit_code,
-        } => plan::run(&paths, connection, format, out.as_deref(), exit_code, io),
+        } => plan::run(&paths, source, format, out.as_deref(), exit_code, io),
         CommandConfig::Apply(apply) => apply::run(apply, io),
         CommandConfig::Check {
             paths,
-            connection,
+            source,
             rules,
             format,
             fail_on,
-        } => check::run(&paths, connection, &rules, format, fail_on, io),
+        } => check::run(&paths, source, &rules, format, fail_on, io),
         CommandConfig::Gate {
             paths,
-            connection,
+            source,
             rules,
             required,
             wait,
             format,
-        } => gate::run(&paths, connection, &rules, &required, wait, format, io),
+        } => gate::run(&paths, source, &rules, &required, wait, format, io),
+        CommandConfig::Snapshot { connection, out } => {
+            snapshot::run(connection, out.as_deref(), io)
+        }
+        CommandConfig::Export {
+            source,
+            out,
+            options,
+            force,
+        } => export::run(source, &out, &options, force, io),
     }
 }
 
@@ -78,6 +92,33 @@ fn load_specs(paths: &[PathBuf], io: &mut Io) -> Result<SpecSet> {
                 "{} error(s) in the specs; nothing was sent to the cluster",
                 render::diagnostics::errors(&e.diagnostics)
             )
+        }
+    }
+}
+
+/// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
+/// its age).
+fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
+    match source {
+        ClusterSource::Live(settings) => Ok(Box::new(KafkaCluster::connect(settings)?)),
+        ClusterSource::Snapshot(path) => {
+            let snapshot = crate::snapshot::read(&path)?;
+            let age = snapshot
+                .age(std::time::SystemTime::now())
+                .map(|a| {
+                    humantime::format_duration(std::time::Duration::from_secs(a.as_secs()))
+                        .to_string()
+                })
+                .unwrap_or_else(|| "of unknown age".into());
+            writeln!(
+                io.err,
+                "{} working from snapshot `{}` of `{}` taken at {} ({age} ago), not from a live cluster",
+                io.err_palette.changed("note:"),
+                path.display(),
+                snapshot.cluster.source,
+                snapshot.taken_at
+            )?;
+            Ok(Box::new(SnapshotCluster::new(&snapshot, &path)))
         }
     }
 }

@@ -6,21 +6,20 @@ use anyhow::{Context, Result};
 
 use super::{load_specs, Io, Outcome};
 use crate::arguments::PlanFormat;
-use crate::cluster::Cluster;
-use crate::kafka::{ConnectionSettings, KafkaCluster};
+use crate::config::ClusterSource;
 use crate::plan::plan;
 use crate::render;
 
 pub fn run(
     paths: &[PathBuf],
-    connection: ConnectionSettings,
+    source: ClusterSource,
     format: PlanFormat,
     out_file: Option<&Path>,
     exit_code: bool,
     io: &mut Io,
 ) -> Result<Outcome> {
     let specs = load_specs(paths, io)?;
-    let cluster = KafkaCluster::connect(connection)?;
+    let cluster = super::open(source, io)?;
     let state = cluster.describe()?;
     let plan = plan(&specs, &state);
     if let Some(file) = out_file {

@@ -1,0 +1,64 @@
+//! `topicgate export`: describe -> export -> write spec files (never overwriting without
+//! `--force`).
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use super::{Io, Outcome};
+use crate::config::ClusterSource;
+use crate::export::{export, ExportOptions};
+
+pub fn run(
+    source: ClusterSource,
+    out_dir: &Path,
+    options: &ExportOptions,
+    force: bool,
+    io: &mut Io,
+) -> Result<Outcome> {
+    let cluster = super::open(source, io)?;
+    let state = cluster.describe()?;
+    let exported = export(&state, options);
+    let existing: Vec<String> = exported
+        .files
+        .iter()
+        .map(|f| out_dir.join(&f.path))
+        .filter(|p| p.exists())
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    if !existing.is_empty() && !force {
+        bail!(
+            "refusing to overwrite {} existing file(s): {}; nothing was written (pass `--force` to overwrite, or `--out DIR` elsewhere)",
+            existing.len(),
+            existing.join(", ")
+        );
+    }
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("cannot create `{}`", out_dir.display()))?;
+    for file in &exported.files {
+        let path = out_dir.join(&file.path);
+        std::fs::write(&path, &file.text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        writeln!(
+            io.out,
+            "wrote {} ({} topic(s))",
+            path.display(),
+            file.topics
+        )?;
+    }
+    for (topic, why) in &exported.skipped {
+        writeln!(
+            io.err,
+            "{} `{topic}` was not exported: {why}; it stays unmanaged",
+            io.err_palette.changed("warning:")
+        )?;
+    }
+    let topics: usize = exported.files.iter().map(|f| f.topics).sum();
+    writeln!(
+        io.out,
+        "Exported {topics} topic(s) to {} file(s) in `{}`.",
+        exported.files.len(),
+        out_dir.display()
+    )?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,221 @@
+//! Adopting a running cluster (`export`) and working offline (`snapshot`, `--state`), against a
+//! real broker started per test.
+
+mod support;
+
+use std::time::Duration;
+
+use rdkafka::config::ClientConfig;
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use support::{spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
+
+const EXISTING: &str = "topics:
+  - name: orders.created
+    partitions: 3
+    replication_factor: 1
+    configs:
+      retention.ms: 7d
+      cleanup.policy: [compact, delete]
+      max.message.bytes: 2MiB
+      min.cleanable.dirty.ratio: 0.25
+      retention.bytes: 1500
+  - name: orders.dlq
+    partitions: 1
+    replication_factor: 1
+    configs: {retention.ms: 1500, preallocate: true}
+  - {name: payments, partitions: 2, replication_factor: 1}
+";
+
+#[test]
+fn exported_specs_plan_to_no_changes_and_files_are_never_overwritten_silently() {
+    let broker = Broker::start();
+    // A cluster someone set up by hand (here: through apply from specs we then throw away).
+    let original = spec_dir(&[("x.yaml", EXISTING)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(original.path())
+        .assert()
+        .success();
+
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = topicgate_on(&broker)
+        .args(["export", "--out"])
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Exported 3 topic(s) to 2 file(s)"),
+        "{}",
+        stdout(&out)
+    );
+    let orders = std::fs::read_to_string(out_dir.path().join("orders.yaml")).unwrap();
+    assert!(orders.contains("      retention.ms: 7d\n"), "{orders}");
+    assert!(
+        orders.contains("      max.message.bytes: 2MiB\n"),
+        "{orders}"
+    );
+    assert!(
+        orders.contains("      cleanup.policy: compact,delete\n"),
+        "{orders}"
+    );
+
+    let out = topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("No changes: 3 declared topic(s)"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Exporting again refuses, names the files, and writes nothing.
+    std::fs::write(out_dir.path().join("orders.yaml"), "# mine\n").unwrap();
+    let out = topicgate_on(&broker)
+        .args(["export", "--out"])
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("refusing to overwrite 2 existing file(s)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("orders.yaml`"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(out_dir.path().join("orders.yaml")).unwrap(),
+        "# mine\n"
+    );
+    let out = topicgate_on(&broker)
+        .args(["export", "--force", "--include", "^orders\\.", "--out"])
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(out_dir.path().join("orders.yaml"))
+        .unwrap()
+        .contains("orders.dlq"));
+}
+
+fn produce(broker: &Broker, topic: &str) {
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .set("message.timeout.ms", "10000")
+        .create()
+        .unwrap();
+    producer
+        .send(BaseRecord::to(topic).key("k").payload("v"))
+        .map_err(|(e, _)| e)
+        .unwrap();
+    producer.flush(Duration::from_secs(10)).unwrap();
+}
+
+/// Drops what legitimately differs between a live run and a snapshot run: the source name.
+fn without_source(mut doc: serde_json::Value) -> serde_json::Value {
+    doc["cluster"]["source"] = serde_json::Value::Null;
+    doc
+}
+
+#[test]
+fn a_snapshot_gives_the_same_answers_as_the_live_cluster() {
+    let broker = Broker::start();
+    let setup = spec_dir(&[("x.yaml", EXISTING)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(setup.path())
+        .assert()
+        .success();
+    produce(&broker, "auto.made");
+    // The specs under review differ from the cluster: a changed config, a missing topic.
+    let specs = spec_dir(&[(
+        "x.yaml",
+        &EXISTING
+            .replace("retention.ms: 7d", "retention.ms: 3d")
+            .replace("{name: payments,", "{name: payments.new,"),
+    )]);
+    let defaults = ["--broker-defaults", "partitions=4,replication_factor=1"];
+    let snapshot = specs.path().join("snapshot.json");
+    let out = topicgate_on(&broker)
+        .args(["snapshot", "--out"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["plan", "--format", "json"],
+        [&["check", "--format", "json"][..], &defaults].concat(),
+        [
+            &[
+                "gate",
+                "--format",
+                "json",
+                "--require",
+                "orders.created",
+                "--require",
+                "orders.dlq",
+                "--require",
+                "auto.made",
+            ][..],
+            &defaults,
+        ]
+        .concat(),
+    ];
+    for args in commands {
+        let live = topicgate_on(&broker)
+            .args(&args)
+            .arg(specs.path())
+            .output()
+            .unwrap();
+        let offline = topicgate()
+            .args(&args)
+            .arg("--state")
+            .arg(&snapshot)
+            .arg(specs.path())
+            .output()
+            .unwrap();
+        assert_eq!(live.status.code(), offline.status.code(), "{args:?}");
+        let live_doc: serde_json::Value = serde_json::from_slice(&live.stdout).unwrap();
+        let offline_doc: serde_json::Value = serde_json::from_slice(&offline.stdout).unwrap();
+        assert!(
+            offline_doc["cluster"]["source"]
+                .as_str()
+                .unwrap()
+                .starts_with("snapshot "),
+            "{offline_doc}"
+        );
+        assert_eq!(
+            without_source(live_doc),
+            without_source(offline_doc),
+            "{args:?}"
+        );
+        let note = stderr(&offline);
+        assert!(
+            note.contains("working from snapshot")
+                && note.contains("ago), not from a live cluster"),
+            "{note}"
+        );
+    }
+    // The live answers were not trivial.
+    let live = topicgate_on(&broker)
+        .args(["check", "--format", "json"])
+        .args(defaults)
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&live.stdout).unwrap();
+    assert!(doc["findings"].as_array().unwrap().len() >= 3, "{doc}");
+
+    // A snapshot cannot be applied to.
+    let out = topicgate()
+        .args(["apply", "--yes", "--state"])
+        .arg(&snapshot)
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
