@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::cluster_state::BrokerDefaults;
 
 /// Defaults given by the user (flag or config file); any field may be absent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GivenDefaults {
     pub partitions: Option<i32>,

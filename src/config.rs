@@ -12,9 +12,10 @@ use crate::arguments::{
 };
 use crate::broker_defaults::{parse_given, GivenDefaults};
 use crate::cluster::Mode;
-use crate::config_file::{self, ClusterSettings, ConfigFile, ConfigFileError};
+use crate::config_file::{self, ClusterSettings, ConfigFileError};
 use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
+use crate::policy::CompiledPolicies;
 use crate::render::Palette;
 use crate::topic_filter::TopicFilter;
 
@@ -36,6 +37,12 @@ pub enum ConfigError {
     Require(String, String),
     #[error(transparent)]
     File(#[from] ConfigFileError),
+    #[error("environment variable `{var}` (for `{key}` of cluster `{cluster}` in topicgate.yaml) is not set")]
+    MissingSecret {
+        var: String,
+        key: String,
+        cluster: String,
+    },
 }
 
 #[derive(Debug)]
@@ -43,6 +50,8 @@ pub struct Config {
     pub command: CommandConfig,
     pub palette: Palette,
     pub verbosity: u8,
+    /// Organisation policies from topicgate.yaml (empty without one).
+    pub policies: CompiledPolicies,
 }
 
 /// Where a read-only command gets the cluster state from.
@@ -118,6 +127,7 @@ pub struct RuleSettings {
     pub flag_defaults: GivenDefaults,
     pub file_defaults: GivenDefaults,
     pub filter: TopicFilter,
+    pub policies: CompiledPolicies,
 }
 
 impl RuleSettings {
@@ -137,6 +147,7 @@ impl RuleSettings {
                 &self.file_defaults,
             ),
             filter: &self.filter,
+            policies: &self.policies,
         }
     }
 }
@@ -144,7 +155,9 @@ impl RuleSettings {
 /// The selected cluster section and the file's ignores, if there is a file.
 struct FileContext {
     cluster: Option<ClusterSettings>,
+    cluster_name: Option<String>,
     ignore: Vec<String>,
+    policies: CompiledPolicies,
 }
 
 impl Config {
@@ -161,18 +174,24 @@ impl Config {
         };
         let file = config_file::load(args.config.as_deref())?;
         let context = match (&file, &args.cluster) {
-            (Some((path, f)), Some(name)) => FileContext {
-                cluster: Some(f.cluster(name, path)?.clone()),
-                ignore: f.ignore.clone(),
+            (Some(loaded), Some(name)) => FileContext {
+                cluster: Some(loaded.file.cluster(name, &loaded.path)?.clone()),
+                cluster_name: Some(name.clone()),
+                ignore: loaded.file.ignore.clone(),
+                policies: loaded.policies.clone(),
             },
-            (Some((_, f)), None) => FileContext {
+            (Some(loaded), None) => FileContext {
                 cluster: None,
-                ignore: f.ignore.clone(),
+                cluster_name: None,
+                ignore: loaded.file.ignore.clone(),
+                policies: loaded.policies.clone(),
             },
             (None, Some(name)) => return Err(ConfigFileError::NoFile(name.clone()).into()),
             (None, None) => FileContext {
                 cluster: None,
-                ignore: ConfigFile::default().ignore,
+                cluster_name: None,
+                ignore: Vec::new(),
+                policies: CompiledPolicies::default(),
             },
         };
         let command = match args.command {
@@ -239,6 +258,7 @@ impl Config {
             command,
             palette,
             verbosity: args.verbose,
+            policies: context.policies,
         })
     }
 }
@@ -290,6 +310,7 @@ fn rule_settings(r: RuleArgs, context: &FileContext) -> Result<RuleSettings, Con
             .map(|c| c.broker_defaults.clone())
             .unwrap_or_default(),
         filter: TopicFilter::new(&patterns).map_err(ConfigError::Ignore)?,
+        policies: context.policies.clone(),
     })
 }
 
@@ -337,14 +358,37 @@ fn connection_settings(
                 .and_then(|c| c.bootstrap_servers.clone())
         })
         .ok_or(ConfigError::NoCluster)?;
-    let properties = c
-        .properties
-        .iter()
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-            _ => Err(ConfigError::Property(p.clone())),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    // The file's properties, then its secrets from the environment, then `-X` (which wins).
+    let mut properties: Vec<(String, String)> = Vec::new();
+    if let Some(cluster) = &context.cluster {
+        properties.extend(
+            cluster
+                .properties
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        for (key, var) in &cluster.secret_properties {
+            let value = std::env::var(var).map_err(|_| ConfigError::MissingSecret {
+                var: var.clone(),
+                key: key.clone(),
+                cluster: context.cluster_name.clone().unwrap_or_default(),
+            })?;
+            properties.push((key.clone(), value));
+        }
+    }
+    for p in &c.properties {
+        match p.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                properties.push((k.trim().to_string(), v.to_string()))
+            }
+            // Only the key is shown: the value may be a secret.
+            _ => {
+                return Err(ConfigError::Property(
+                    p.split('=').next().unwrap_or_default().to_string(),
+                ))
+            }
+        }
+    }
     let timeout = humantime::parse_duration(&c.timeout).map_err(|_| ConfigError::Duration {
         flag: "--timeout",
         value: c.timeout.clone(),

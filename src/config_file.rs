@@ -16,27 +16,53 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::broker_defaults::GivenDefaults;
+use crate::policy::{CompiledPolicies, Policies};
 
 /// The default file name, looked up in the current directory.
 pub const DEFAULT_FILE: &str = "topicgate.yaml";
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// topicgate.yaml: organisation policies and per-cluster settings.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
+    /// Connection settings and broker defaults per cluster, selected with `--cluster NAME`.
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterSettings>,
     /// Regexes of topic names that `check` and `gate` never report.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// Rules every spec and every live topic must follow.
+    #[serde(default)]
+    pub policies: Policies,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterSettings {
+    /// `host:port[,host:port...]`; `--bootstrap-servers` and `TOPICGATE_BOOTSTRAP_SERVERS` win.
     pub bootstrap_servers: Option<String>,
+    /// librdkafka client properties (`security.protocol`, `sasl.mechanism`, ...). No secrets:
+    /// those go in `secret_properties`.
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+    /// librdkafka properties whose values are read from environment variables, named here
+    /// (`sasl.password: KAFKA_PASSWORD`). Their values are never printed.
+    #[serde(default)]
+    pub secret_properties: BTreeMap<String, String>,
     /// For brokers that do not expose them (N.B. KAFKA.md: Tansu; some managed services).
     #[serde(default)]
     pub broker_defaults: GivenDefaults,
+}
+
+/// Properties whose values are secrets: never accepted in the file itself.
+pub fn is_secret_property(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.contains("password")
+        || k.contains("secret")
+        || k.ends_with(".key")
+        || k.contains("key.pem")
+        || k == "sasl.jaas.config"
+        || k.contains("token")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +87,15 @@ pub enum ConfigFileError {
 }
 
 /// Reads `path`, or `./topicgate.yaml` when no path is given and it exists.
-pub fn load(path: Option<&Path>) -> Result<Option<(PathBuf, ConfigFile)>, ConfigFileError> {
+/// A loaded topicgate.yaml with its policies compiled.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub path: PathBuf,
+    pub file: ConfigFile,
+    pub policies: CompiledPolicies,
+}
+
+pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigFileError> {
     let path = match path {
         Some(p) => p.to_path_buf(),
         None => {
@@ -77,14 +111,35 @@ pub fn load(path: Option<&Path>) -> Result<Option<(PathBuf, ConfigFile)>, Config
         source,
     })?;
     let file = parse(&path, &text)?;
-    Ok(Some((path, file)))
+    let policies = file.policies.compile().map_err(|message| {
+        // `policies.RULE...`: point at the rule.
+        let rule = message
+            .split([':', '.'])
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        let pos = crate::position::index(&text).and_then(|root| {
+            root.get("policies")
+                .and_then(|p| p.key_pos(&rule))
+                .or(root.key_pos("policies"))
+        });
+        ConfigFileError::Invalid {
+            message,
+            location: crate::diagnostic::location(&path, pos),
+        }
+    })?;
+    Ok(Some(Loaded {
+        path,
+        file,
+        policies,
+    }))
 }
 
 pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
     if text.trim().is_empty() {
         return Ok(ConfigFile::default());
     }
-    serde_yaml::from_str(text).map_err(|e| {
+    let file: ConfigFile = serde_yaml::from_str(text).map_err(|e| {
         let message = e.to_string();
         let message = match message.find(" at line ") {
             Some(i) => message[..i].to_string(),
@@ -95,7 +150,24 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
             None => path.display().to_string(),
         };
         ConfigFileError::Invalid { message, location }
-    })
+    })?;
+    for (name, cluster) in &file.clusters {
+        if let Some(key) = cluster.properties.keys().find(|k| is_secret_property(k)) {
+            let pos = crate::position::index(text).and_then(|root| {
+                root.get("clusters")?
+                    .get(name)?
+                    .get("properties")?
+                    .key_pos(key)
+            });
+            return Err(ConfigFileError::Invalid {
+                message: format!(
+                    "`{key}` is a secret and does not belong in the file: name an environment variable for it under `secret_properties` (`{key}: MY_ENV_VAR`)"
+                ),
+                location: crate::diagnostic::location(path, pos),
+            });
+        }
+    }
+    Ok(file)
 }
 
 impl ConfigFile {

@@ -201,6 +201,7 @@ mod tests {
             description: None,
             labels: BTreeMap::new(),
             delete: false,
+            policy_exceptions: BTreeMap::new(),
             origin: Origin {
                 file: "t.yaml".into(),
                 pos: Pos { line: 2, col: 5 },

@@ -143,6 +143,7 @@ mod tests {
                 &GivenDefaults::default(),
             ),
             filter: &filter,
+            policies: &crate::policy::CompiledPolicies::default(),
         };
         gate(
             &input,

@@ -32,6 +32,7 @@ pub mod gate;
 pub mod kafka;
 pub mod load;
 pub mod plan;
+pub mod policy;
 pub mod position;
 pub mod render;
 pub mod snapshot;

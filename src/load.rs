@@ -21,6 +21,7 @@ pub const TOPIC_KEYS: &[&str] = &[
     "description",
     "labels",
     "delete",
+    "policy_exceptions",
 ];
 
 /// Why specs could not be loaded: every diagnostic found (warnings included).
@@ -264,6 +265,7 @@ impl Walker<'_> {
         let mut description = None;
         let mut labels = BTreeMap::new();
         let mut delete = false;
+        let mut policy_exceptions = BTreeMap::new();
         // Keys a misspelt key was taken for: their absence is already explained.
         let mut suggested: Vec<&str> = Vec::new();
         for (key, v) in map {
@@ -297,6 +299,10 @@ impl Walker<'_> {
                 "owner" => owner = self.text(v, vpos, "owner"),
                 "description" => description = self.text(v, vpos, "description"),
                 "labels" => labels = self.labels(v, vpos),
+                "policy_exceptions" => {
+                    policy_exceptions =
+                        self.exceptions(v, node.and_then(|n| n.get("policy_exceptions")), vpos)
+                }
                 "delete" => match v {
                     Value::Bool(b) => delete = *b,
                     _ => self.error(
@@ -345,6 +351,7 @@ impl Walker<'_> {
             description,
             labels,
             delete,
+            policy_exceptions,
             origin: Origin {
                 file: self.file.to_path_buf(),
                 pos: pos.unwrap_or(self.fallback),
@@ -410,6 +417,52 @@ impl Walker<'_> {
                 _ => self.error(
                     pos,
                     "`labels` entries must be `name: value` with scalar values",
+                ),
+            }
+        }
+        out
+    }
+
+    /// `policy_exceptions: {CODE: reason}`: each code a policy rule, each reason a sentence.
+    fn exceptions(
+        &mut self,
+        v: &Value,
+        node: Option<&PosNode>,
+        pos: Option<Pos>,
+    ) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let Value::Mapping(map) = v else {
+            self.error(
+                pos,
+                format!(
+                    "`policy_exceptions` must map policy codes to reasons, got {}",
+                    kind(v)
+                ),
+            );
+            return out;
+        };
+        let codes: Vec<&str> = crate::policy::POLICY_CODES
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        for (k, reason) in map {
+            let Some(code) = k.as_str() else {
+                self.error(pos, "policy codes must be strings");
+                continue;
+            };
+            let kpos = node.and_then(|n| n.key_pos(code)).or(pos);
+            if !codes.contains(&code) {
+                let msg = unknown_key_message(code, &codes, "`policy_exceptions` (a policy code)");
+                self.error(kpos, msg);
+                continue;
+            }
+            match reason {
+                Value::String(r) if !r.trim().is_empty() => {
+                    out.insert(code.to_string(), r.clone());
+                }
+                _ => self.error(
+                    kpos,
+                    format!("the exception to `{code}` needs a reason (a sentence saying why)"),
                 ),
             }
         }

@@ -23,7 +23,9 @@ fn main() -> ExitCode {
         .and_then(|config| {
             let palette = config.palette;
             let mut out = stdout.lock();
-            let mut err = stderr.lock();
+            // N.B. not `stderr.lock()`: log lines from other threads (librdkafka's) write to stderr
+            // too, and would block on a lock held for the whole command (a deadlock with -v).
+            let mut err = std::io::stderr();
             let mut io = Io {
                 out: &mut out,
                 err: &mut err,

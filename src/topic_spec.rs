@@ -23,6 +23,8 @@ pub struct TopicSpec {
     pub labels: BTreeMap<String, String>,
     /// The topic should not exist; `apply --allow-delete` deletes it.
     pub delete: bool,
+    /// Policy rules waived for this topic: code (`policy-min-partitions`) -> the reason.
+    pub policy_exceptions: BTreeMap<String, String>,
     /// Where the topic is declared.
     pub origin: Origin,
 }

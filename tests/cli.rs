@@ -179,6 +179,8 @@ fn help_texts() {
         vec!["validate", "--help"],
         vec!["check", "--help"],
         vec!["gate", "--help"],
+        vec!["snapshot", "--help"],
+        vec!["export", "--help"],
     ] {
         let out = topicgate()
             .args(&args)

@@ -609,3 +609,25 @@ fn deletion_needs_both_the_spec_and_allow_delete_and_unmanaged_topics_are_untouc
         map(&[("retention.ms", "1000")])
     );
 }
+
+#[test]
+fn verbose_logging_does_not_stall_the_command() {
+    // Regression: main held the stderr lock for the whole command, so librdkafka's log lines
+    // (written from other threads) blocked forever and plan timed out with -v.
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    for verbosity in ["-v", "-vv", "-vvv"] {
+        let start = Instant::now();
+        let out = topicgate_on(&broker)
+            .args([verbosity, "plan", "--timeout", "5s"])
+            .arg(specs.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{verbosity}: {}", stderr(&out));
+        assert!(
+            start.elapsed() < Duration::from_secs(4),
+            "{verbosity} took {:?}",
+            start.elapsed()
+        );
+    }
+}

@@ -7,6 +7,7 @@ pub mod auto_create_enabled;
 pub mod broker_default_topic;
 pub mod drift;
 pub mod missing_topic;
+pub mod policies;
 pub mod unmanaged_topic;
 
 use std::collections::BTreeMap;
@@ -32,10 +33,18 @@ pub enum Code {
     ReplicationDrift,
     ConfigDrift,
     UnmanagedTopic,
+    PolicyTopicName,
+    PolicyMinPartitions,
+    PolicyMaxPartitions,
+    PolicyMinReplicationFactor,
+    PolicyMinInsyncReplicas,
+    PolicyRequiredConfig,
+    PolicyAllowedValue,
+    PolicyRetention,
 }
 
 impl Code {
-    pub const ALL: [Code; 7] = [
+    pub const ALL: [Code; 15] = [
         Code::AutoCreateEnabled,
         Code::BrokerDefaultTopic,
         Code::MissingTopic,
@@ -43,6 +52,14 @@ impl Code {
         Code::ReplicationDrift,
         Code::ConfigDrift,
         Code::UnmanagedTopic,
+        Code::PolicyTopicName,
+        Code::PolicyMinPartitions,
+        Code::PolicyMaxPartitions,
+        Code::PolicyMinReplicationFactor,
+        Code::PolicyMinInsyncReplicas,
+        Code::PolicyRequiredConfig,
+        Code::PolicyAllowedValue,
+        Code::PolicyRetention,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +71,14 @@ impl Code {
             Code::ReplicationDrift => "replication-drift",
             Code::ConfigDrift => "config-drift",
             Code::UnmanagedTopic => "unmanaged-topic",
+            Code::PolicyTopicName => "policy-topic-name",
+            Code::PolicyMinPartitions => "policy-min-partitions",
+            Code::PolicyMaxPartitions => "policy-max-partitions",
+            Code::PolicyMinReplicationFactor => "policy-min-replication-factor",
+            Code::PolicyMinInsyncReplicas => "policy-min-insync-replicas",
+            Code::PolicyRequiredConfig => "policy-required-config",
+            Code::PolicyAllowedValue => "policy-allowed-value",
+            Code::PolicyRetention => "policy-retention",
         }
     }
 
@@ -66,6 +91,14 @@ impl Code {
             Code::ReplicationDrift => "a declared topic whose replication factor differs from its spec",
             Code::ConfigDrift => "a declared topic whose config overrides differ from its spec",
             Code::UnmanagedTopic => "a topic in the cluster that no spec declares",
+            Code::PolicyTopicName => "the topic name matches none of the policy's patterns",
+            Code::PolicyMinPartitions => "fewer partitions than the policy's minimum",
+            Code::PolicyMaxPartitions => "more partitions than the policy's maximum",
+            Code::PolicyMinReplicationFactor => "a replication factor below the policy's minimum",
+            Code::PolicyMinInsyncReplicas => "`min.insync.replicas` not below the replication factor, or below 2 with replication factor 3 or more",
+            Code::PolicyRequiredConfig => "a config the policy requires is not set",
+            Code::PolicyAllowedValue => "a config value the policy does not allow",
+            Code::PolicyRetention => "`retention.ms` outside the policy's bounds",
         }
     }
 
@@ -98,6 +131,7 @@ pub struct CheckInput<'a> {
     pub state: &'a ClusterState,
     pub defaults: ResolvedDefaults,
     pub filter: &'a TopicFilter,
+    pub policies: &'a crate::policy::CompiledPolicies,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -128,6 +162,7 @@ pub fn check(input: &CheckInput) -> CheckReport {
     missing_topic::check(input, &mut findings);
     drift::check(input, &mut findings, &mut notes);
     unmanaged_topic::check(input, &mut findings);
+    policies::check(input, &mut findings);
     findings.sort_by(|a, b| (&a.topic, a.code).cmp(&(&b.topic, b.code)));
     let summary = CheckSummary {
         errors: findings
@@ -180,7 +215,15 @@ pub(crate) mod tests {
                 "partition-drift",
                 "replication-drift",
                 "config-drift",
-                "unmanaged-topic"
+                "unmanaged-topic",
+                "policy-topic-name",
+                "policy-min-partitions",
+                "policy-max-partitions",
+                "policy-min-replication-factor",
+                "policy-min-insync-replicas",
+                "policy-required-config",
+                "policy-allowed-value",
+                "policy-retention"
             ]
         );
         for code in Code::ALL {
@@ -200,6 +243,7 @@ pub(crate) mod tests {
                 &GivenDefaults::default(),
             ),
             filter: &filter,
+            policies: &crate::policy::CompiledPolicies::default(),
         };
         check(&input)
     }

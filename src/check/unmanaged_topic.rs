@@ -56,6 +56,7 @@ mod tests {
                 &GivenDefaults::default(),
             ),
             filter: &filter,
+            policies: &crate::policy::CompiledPolicies::default(),
         });
         assert_eq!(
             codes(&report),

@@ -5,17 +5,18 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::{bail, Context, Result};
 
-use super::{load_specs, Io, Outcome};
+use super::{load_governed_specs, Io, Outcome};
 use crate::apply::{apply, preflight, wait_until_visible, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
 use crate::config::{ApplyConfig, ApplySource};
 use crate::kafka::KafkaCluster;
 use crate::plan::{drift_since, plan, Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
+use crate::policy::CompiledPolicies;
 use crate::render;
 
-pub fn run(config: ApplyConfig, io: &mut Io) -> Result<Outcome> {
+pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Result<Outcome> {
     let specs = match &config.source {
-        ApplySource::Specs(paths) => Some(load_specs(paths, io)?),
+        ApplySource::Specs(paths) => Some(load_governed_specs(paths, policies, io)?),
         ApplySource::SavedPlan(_) => None,
     };
     let saved = match &config.source {

@@ -18,6 +18,7 @@ use crate::cluster::Cluster;
 use crate::config::{ClusterSource, CommandConfig, Config};
 use crate::kafka::KafkaCluster;
 use crate::load::{load, Loaded};
+use crate::policy::CompiledPolicies;
 use crate::render::{self, Palette};
 use crate::snapshot::SnapshotCluster;
 use crate::topic_spec::SpecSet;
@@ -41,16 +42,25 @@ pub struct Io<'a> {
 }
 
 pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
+    let policies = &config.policies;
     match config.command {
-        CommandConfig::Validate { paths, format } => validate::run(&paths, format, io),
+        CommandConfig::Validate { paths, format } => validate::run(&paths, format, policies, io),
         CommandConfig::Plan {
             paths,
             source,
             format,
             out,
             exit_code,
-        } => plan::run(&paths, source, format, out.as_deref(), exit_code, io),
-        CommandConfig::Apply(apply) => apply::run(apply, io),
+        } => plan::run(
+            &paths,
+            policies,
+            source,
+            format,
+            out.as_deref(),
+            exit_code,
+            io,
+        ),
+        CommandConfig::Apply(apply) => apply::run(apply, policies, io),
         CommandConfig::Check {
             paths,
             source,
@@ -121,4 +131,24 @@ fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
             Ok(Box::new(SnapshotCluster::new(&snapshot, &path)))
         }
     }
+}
+
+/// Loads specs and holds them to the policies, for commands that change the cluster: findings
+/// go to stderr, and a policy error stops the command before anything is sent.
+fn load_governed_specs(
+    paths: &[PathBuf],
+    policies: &CompiledPolicies,
+    io: &mut Io,
+) -> Result<SpecSet> {
+    let specs = load_specs(paths, io)?;
+    let findings = policies.evaluate_specs(&specs);
+    render::findings::render_lines(&findings, io.err, io.err_palette, true)?;
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+        .count();
+    if errors > 0 {
+        anyhow::bail!("{errors} policy error(s) in the specs (topicgate.yaml); nothing was sent to the cluster");
+    }
+    Ok(specs)
 }

@@ -4,21 +4,23 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::{load_specs, Io, Outcome};
+use super::{load_governed_specs, Io, Outcome};
 use crate::arguments::PlanFormat;
 use crate::config::ClusterSource;
 use crate::plan::plan;
+use crate::policy::CompiledPolicies;
 use crate::render;
 
 pub fn run(
     paths: &[PathBuf],
+    policies: &CompiledPolicies,
     source: ClusterSource,
     format: PlanFormat,
     out_file: Option<&Path>,
     exit_code: bool,
     io: &mut Io,
 ) -> Result<Outcome> {
-    let specs = load_specs(paths, io)?;
+    let specs = load_governed_specs(paths, policies, io)?;
     let cluster = super::open(source, io)?;
     let state = cluster.describe()?;
     let plan = plan(&specs, &state);

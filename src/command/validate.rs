@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use super::{Io, Outcome};
 use crate::arguments::ValidateFormat;
-use crate::diagnostic::Diagnostic;
+use crate::check::Finding;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::load;
+use crate::policy::CompiledPolicies;
 use crate::render;
 
 /// The `--format json` document of `validate`.
@@ -20,19 +22,29 @@ struct ValidateReport<'a> {
     files: usize,
     topics: usize,
     diagnostics: &'a [Diagnostic],
+    /// Policy findings (topicgate.yaml) on valid specs.
+    findings: &'a [Finding],
 }
 
-pub fn run(paths: &[PathBuf], format: ValidateFormat, io: &mut Io) -> Result<Outcome> {
-    let (valid, files, topics, diagnostics, unreadable) = match load(paths) {
-        Ok(l) => (
-            true,
-            l.specs.files.len(),
-            l.specs.topics.len(),
-            l.warnings,
-            false,
-        ),
-        Err(e) => (false, 0, 0, e.diagnostics, e.unreadable),
+pub fn run(
+    paths: &[PathBuf],
+    format: ValidateFormat,
+    policies: &CompiledPolicies,
+    io: &mut Io,
+) -> Result<Outcome> {
+    let (loaded, files, topics, diagnostics, unreadable, findings) = match load(paths) {
+        Ok(l) => {
+            let findings = policies.evaluate_specs(&l.specs);
+            let (files, topics) = (l.specs.files.len(), l.specs.topics.len());
+            (true, files, topics, l.warnings, false, findings)
+        }
+        Err(e) => (false, 0, 0, e.diagnostics, e.unreadable, Vec::new()),
     };
+    let policy_errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let valid = loaded && policy_errors == 0;
     match format {
         ValidateFormat::Json => {
             let report = ValidateReport {
@@ -42,14 +54,21 @@ pub fn run(paths: &[PathBuf], format: ValidateFormat, io: &mut Io) -> Result<Out
                 files,
                 topics,
                 diagnostics: &diagnostics,
+                findings: &findings,
             };
             serde_json::to_writer_pretty(&mut *io.out, &report)?;
             writeln!(io.out)?;
         }
         ValidateFormat::Text => {
             render::diagnostics::render_text(&diagnostics, io.out, io.palette)?;
+            render::findings::render_lines(&findings, io.out, io.palette, true)?;
             if valid {
                 writeln!(io.out, "{} topic(s) in {} file(s): valid.", topics, files)?;
+            } else if loaded {
+                writeln!(
+                    io.out,
+                    "{policy_errors} policy error(s): the specs break the rules of topicgate.yaml."
+                )?;
             } else {
                 let errors = render::diagnostics::errors(&diagnostics);
                 writeln!(io.out, "{errors} error(s): the specs are not valid.")?;

@@ -45,20 +45,35 @@ pub fn defaults_line(d: &ResolvedDefaults) -> String {
     )
 }
 
-pub fn render_text(report: &CheckReport, w: &mut dyn Write, p: Palette) -> io::Result<()> {
-    for f in &report.findings {
+/// Findings, one line each with their evidence below; `located` adds the spec location.
+pub fn render_lines(
+    findings: &[Finding],
+    w: &mut dyn Write,
+    p: Palette,
+    located: bool,
+) -> io::Result<()> {
+    for f in findings {
         let head = format!("{}[{}]", level(f), f.code.as_str());
         let head = match f.severity {
             Severity::Error => p.bad(&head),
             Severity::Warning => p.changed(&head),
         };
-        writeln!(w, "{head} {}", f.message)?;
+        let at = match (&f.declared_at, located) {
+            (Some(at), true) => p.dim(&format!(" ({at})")),
+            _ => String::new(),
+        };
+        writeln!(w, "{head} {}{at}", f.message)?;
         writeln!(
             w,
             "    {}",
             p.dim(&format!("evidence: {}", evidence_line(f)))
         )?;
     }
+    Ok(())
+}
+
+pub fn render_text(report: &CheckReport, w: &mut dyn Write, p: Palette) -> io::Result<()> {
+    render_lines(&report.findings, w, p, false)?;
     for note in &report.notes {
         writeln!(w, "{} {note}", p.dim("note:"))?;
     }
