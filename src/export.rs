@@ -144,7 +144,6 @@ mod tests {
     use crate::load::parse_file;
     use crate::plan::plan;
     use crate::topic_spec::SpecSet;
-    use std::path::Path;
 
     fn round_trip(state: &ClusterState) -> (Export, SpecSet) {
         let exported = export(state, &ExportOptions::default());
