@@ -71,6 +71,22 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Write spec files for the topics that exist now (adopt an existing cluster).
     Export(ExportArgs),
+    /// Print the JSON Schema of spec files or of topicgate.yaml (for editors).
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[arg(value_enum)]
+    pub of: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// Spec files (`topics/*.yaml`).
+    Spec,
+    /// topicgate.yaml.
+    Config,
 }
 
 #[derive(Debug, Args)]

@@ -95,6 +95,7 @@ pub enum CommandConfig {
         connection: ConnectionSettings,
         out: Option<PathBuf>,
     },
+    Schema(crate::arguments::SchemaKind),
     Export {
         source: ClusterSource,
         out: PathBuf,
@@ -173,7 +174,9 @@ impl Config {
             },
         };
         let file = config_file::load(args.config.as_deref())?;
-        let context = match (&file, &args.cluster) {
+        // An empty TOPICGATE_CLUSTER means none.
+        let cluster = args.cluster.clone().filter(|c| !c.trim().is_empty());
+        let context = match (&file, &cluster) {
             (Some(loaded), Some(name)) => FileContext {
                 cluster: Some(loaded.file.cluster(name, &loaded.path)?.clone()),
                 cluster_name: Some(name.clone()),
@@ -229,6 +232,7 @@ impl Config {
                 fail_on,
             },
             Command::Gate(g) => gate_config(g, &context)?,
+            Command::Schema(s) => CommandConfig::Schema(s.of),
             Command::Export(e) => {
                 let regex = |flag: &'static str, r: Option<String>| {
                     r.map(|r| {

@@ -36,5 +36,6 @@ pub mod policy;
 pub mod position;
 pub mod render;
 pub mod snapshot;
+pub mod spec_file;
 pub mod topic_filter;
 pub mod topic_spec;

@@ -297,6 +297,14 @@ fn the_examples_stay_valid() {
             .unwrap();
     let loaded = topicgate::load::load(&[root.join("topics")]).unwrap();
     assert!(!required.is_empty());
+    // The repository's specs follow the example policies (with their recorded exceptions).
+    let out = topicgate()
+        .current_dir(root)
+        .args(["--config", "examples/topicgate.yaml", "validate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("policy-"), "{}", stdout(&out));
     for topic in required {
         assert!(
             loaded.specs.topics.contains_key(&topic),

@@ -79,6 +79,15 @@ pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
         CommandConfig::Snapshot { connection, out } => {
             snapshot::run(connection, out.as_deref(), io)
         }
+        CommandConfig::Schema(kind) => {
+            let schema = match kind {
+                crate::arguments::SchemaKind::Spec => crate::spec_file::spec_schema(),
+                crate::arguments::SchemaKind::Config => crate::spec_file::config_schema_document(),
+            };
+            serde_json::to_writer_pretty(&mut *io.out, &schema)?;
+            writeln!(io.out)?;
+            Ok(Outcome::Success)
+        }
         CommandConfig::Export {
             source,
             out,
