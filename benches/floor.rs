@@ -26,7 +26,10 @@ const CHUNK: usize = 2_000;
 
 fn main() {
     // `cargo bench` passes `--bench`; ignore it.
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let (mode, bootstrap) = match (args.first(), args.get(1)) {
         (Some(m), Some(b)) => (m.as_str(), b.as_str()),
         _ => {
@@ -43,19 +46,37 @@ fn main() {
     let opts = AdminOptions::new().request_timeout(Some(TIMEOUT));
     match mode {
         "describe" | "naive" => {
-            let metadata = admin.inner().fetch_metadata(None, TIMEOUT).expect("metadata");
+            let metadata = admin
+                .inner()
+                .fetch_metadata(None, TIMEOUT)
+                .expect("metadata");
             let names: Vec<&str> = metadata.topics().iter().map(|t| t.name()).collect();
             let mut entries = 0;
             if mode == "describe" {
-                let chunks: Vec<Vec<ResourceSpecifier>> =
-                    names.chunks(CHUNK).map(|c| c.iter().map(|n| ResourceSpecifier::Topic(n)).collect()).collect();
-                for answer in block_on(join_all(chunks.iter().map(|c| admin.describe_configs(c, &opts)))) {
-                    entries += answer.expect("describe").into_iter().flatten().map(|r| r.entries.len()).sum::<usize>();
+                let chunks: Vec<Vec<ResourceSpecifier>> = names
+                    .chunks(CHUNK)
+                    .map(|c| c.iter().map(|n| ResourceSpecifier::Topic(n)).collect())
+                    .collect();
+                for answer in block_on(join_all(
+                    chunks.iter().map(|c| admin.describe_configs(c, &opts)),
+                )) {
+                    entries += answer
+                        .expect("describe")
+                        .into_iter()
+                        .flatten()
+                        .map(|r| r.entries.len())
+                        .sum::<usize>();
                 }
             } else {
                 for name in &names {
-                    let answer = block_on(admin.describe_configs(&[ResourceSpecifier::Topic(name)], &opts));
-                    entries += answer.expect("describe").into_iter().flatten().map(|r| r.entries.len()).sum::<usize>();
+                    let answer =
+                        block_on(admin.describe_configs(&[ResourceSpecifier::Topic(name)], &opts));
+                    entries += answer
+                        .expect("describe")
+                        .into_iter()
+                        .flatten()
+                        .map(|r| r.entries.len())
+                        .sum::<usize>();
                 }
             }
             println!("{mode} topics={} configs={entries}", names.len());
@@ -63,7 +84,11 @@ fn main() {
         "create" => {
             let file = args.get(2).expect("NAMES_FILE");
             let text = std::fs::read_to_string(file).expect("names file");
-            let names: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let names: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
             let mut created = 0;
             for chunk in names.chunks(CHUNK) {
                 let topics: Vec<NewTopic> = chunk

@@ -94,14 +94,24 @@ pub struct TopicState {
 }
 
 impl TopicState {
+    /// Whether `entry` (one of this topic's) is a topic-level override.
+    pub fn is_override(&self, entry: &ConfigEntry) -> bool {
+        match self.config_view {
+            ConfigView::Full => entry.source == ConfigSource::DynamicTopicConfig,
+            ConfigView::SetOnly => true,
+        }
+    }
+
+    /// Whether the topic has any topic-level override.
+    pub fn has_overrides(&self) -> bool {
+        self.configs.values().any(|e| self.is_override(e))
+    }
+
     /// The topic-level overrides: what was configured on purpose.
     pub fn overrides(&self) -> BTreeMap<String, String> {
         self.configs
             .iter()
-            .filter(|(_, e)| match self.config_view {
-                ConfigView::Full => e.source == ConfigSource::DynamicTopicConfig,
-                ConfigView::SetOnly => true,
-            })
+            .filter(|(_, e)| self.is_override(e))
             .map(|(k, e)| (k.clone(), e.value.clone().unwrap_or_default()))
             .collect()
     }

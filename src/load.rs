@@ -67,16 +67,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     files.sort();
     files.dedup();
 
-    let mut topics: Vec<TopicSpec> = Vec::new();
-    for file in &files {
-        match std::fs::read_to_string(file) {
-            Ok(text) => parse_file(file, &text, &mut topics, &mut diagnostics),
-            Err(e) => {
-                unreadable = true;
-                diagnostics.push(Diagnostic::error(file, None, format!("cannot read: {e}")));
-            }
-        }
-    }
+    let (topics, parsed_diagnostics, read_failed) = parse_files(&files);
+    unreadable |= read_failed;
+    diagnostics.extend(parsed_diagnostics);
     let topics = check_across_files(topics, &mut diagnostics);
 
     diagnostics.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
@@ -89,6 +82,47 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     Ok(Loaded {
         specs: SpecSet { topics, files },
         warnings: diagnostics,
+    })
+}
+
+/// Reads and parses files on all cores (files are independent); the results come back in file
+/// order, so everything downstream is as deterministic as a sequential parse.
+fn parse_files(files: &[PathBuf]) -> (Vec<TopicSpec>, Vec<Diagnostic>, bool) {
+    let parse_slice = |slice: &[PathBuf]| {
+        let mut topics = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut unreadable = false;
+        for file in slice {
+            match std::fs::read_to_string(file) {
+                Ok(text) => parse_file(file, &text, &mut topics, &mut diagnostics),
+                Err(e) => {
+                    unreadable = true;
+                    diagnostics.push(Diagnostic::error(file, None, format!("cannot read: {e}")));
+                }
+            }
+        }
+        (topics, diagnostics, unreadable)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if threads <= 1 {
+        return parse_slice(files);
+    }
+    let per_thread = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(per_thread)
+            .map(|slice| scope.spawn(move || parse_slice(slice)))
+            .collect();
+        let mut all = (Vec::new(), Vec::new(), false);
+        for handle in handles {
+            let (topics, diagnostics, unreadable) = handle.join().expect("spec parsing thread");
+            all.0.extend(topics);
+            all.1.extend(diagnostics);
+            all.2 |= unreadable;
+        }
+        all
     })
 }
 

@@ -167,7 +167,7 @@ fn plan_refuses_specs_that_break_a_policy() {
     assert!(err.contains("error[policy-min-partitions]"), "{err}");
     assert!(
         err.contains(
-            "1 policy error(s) in the specs (topicgate.yaml); nothing was sent to the cluster"
+            "1 policy error(s) in the specs (topicgate.yaml); nothing was changed on the cluster"
         ),
         "{err}"
     );

@@ -24,7 +24,7 @@ pub enum Signature {
 }
 
 pub fn signature(topic: &TopicState, defaults: &ResolvedDefaults) -> Signature {
-    if topic.configs_error.is_some() || !topic.overrides().is_empty() {
+    if topic.configs_error.is_some() || topic.has_overrides() {
         return Signature::None;
     }
     let partitions = defaults.partitions.value.map(|p| p == topic.partitions);
@@ -62,6 +62,11 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
         if input.filter.ignores(name) {
             continue;
         }
+        // Cheap first: most topics have overrides.
+        let sig = signature(topic, &input.defaults);
+        if sig == Signature::None {
+            continue;
+        }
         let spec = input.specs.topics.get(name).filter(|s| !s.delete);
         // A topic that matches its spec is governed, whatever its settings.
         if let Some(spec) = spec {
@@ -69,7 +74,6 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
                 continue;
             }
         }
-        let sig = signature(topic, &input.defaults);
         let origin = match spec {
             Some(spec) => format!(
                 "although its spec ({}) declares {}: it was probably auto-created by a client before it was provisioned",

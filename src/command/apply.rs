@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::{bail, Context, Result};
 
-use super::{load_governed_specs, Io, Outcome};
+use super::{load_and_describe, Io, Outcome};
 use crate::apply::{apply, preflight, wait_until_visible, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
 use crate::config::{ApplyConfig, ApplySource};
@@ -15,17 +15,20 @@ use crate::policy::CompiledPolicies;
 use crate::render;
 
 pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Result<Outcome> {
-    let specs = match &config.source {
-        ApplySource::Specs(paths) => Some(load_governed_specs(paths, policies, io)?),
-        ApplySource::SavedPlan(_) => None,
-    };
     let saved = match &config.source {
         ApplySource::SavedPlan(file) => Some(read_plan(file)?),
         ApplySource::Specs(_) => None,
     };
     let timeout = config.connection.timeout;
     let cluster = KafkaCluster::connect(config.connection)?;
-    let state = cluster.describe()?;
+    // Specs are loaded, validated and held to the policies before anything is changed.
+    let (specs, state) = match &config.source {
+        ApplySource::Specs(paths) => {
+            let (specs, state) = load_and_describe(paths, Some(policies), &cluster, io)?;
+            (Some(specs), state)
+        }
+        ApplySource::SavedPlan(_) => (None, cluster.describe()?),
+    };
     let plan = match (specs, saved) {
         (Some(specs), _) => plan(&specs, &state),
         (None, Some(saved)) => {

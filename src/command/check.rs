@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{load_specs, Io, Outcome};
+use super::{load_and_describe, Io, Outcome};
 use crate::arguments::{CheckFormat, FailOn};
 use crate::check::check;
 use crate::config::ClusterSource;
@@ -19,9 +19,8 @@ pub fn run(
     fail_on: FailOn,
     io: &mut Io,
 ) -> Result<Outcome> {
-    let specs = load_specs(paths, io)?;
     let cluster = super::open(source, io)?;
-    let state = cluster.describe()?;
+    let (specs, state) = load_and_describe(paths, None, &*cluster, io)?;
     let report = check(&rules.input(&specs, &state));
     match format {
         CheckFormat::Text => render::findings::render_text(&report, io.out, io.palette)?,

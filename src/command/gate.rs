@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::{load_specs, Io, Outcome};
+use super::{load_and_describe, Io, Outcome};
 use crate::arguments::GateFormat;
 use crate::config::ClusterSource;
 use crate::config::RuleSettings;
@@ -23,12 +23,16 @@ pub fn run(
     format: GateFormat,
     io: &mut Io,
 ) -> Result<Outcome> {
-    let specs = load_specs(paths, io)?;
     let cluster = super::open(source, io)?;
+    let (specs, first) = load_and_describe(paths, None, &*cluster, io)?;
+    let mut first = Some(first);
     let deadline = Instant::now() + wait.unwrap_or_default();
     let mut delay = Duration::from_millis(500);
     let report = loop {
-        let state = cluster.describe()?;
+        let state = match first.take() {
+            Some(state) => state,
+            None => cluster.describe()?,
+        };
         let report = gate(&rules.input(&specs, &state), required);
         let now = Instant::now();
         if report.ready || now >= deadline {

@@ -97,10 +97,9 @@ pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
     }
 }
 
-/// Loads specs for a command that needs them: diagnostics go to stderr, and invalid specs are
-/// an error (nothing is sent to any cluster).
-fn load_specs(paths: &[PathBuf], io: &mut Io) -> Result<SpecSet> {
-    match load(paths) {
+/// Reports a spec load: diagnostics go to stderr, and invalid specs are an error.
+fn report_specs(loaded: Result<Loaded, crate::load::LoadError>, io: &mut Io) -> Result<SpecSet> {
+    match loaded {
         Ok(Loaded { specs, warnings }) => {
             render::diagnostics::render_text(&warnings, io.err, io.err_palette)?;
             Ok(specs)
@@ -108,11 +107,49 @@ fn load_specs(paths: &[PathBuf], io: &mut Io) -> Result<SpecSet> {
         Err(e) => {
             render::diagnostics::render_text(&e.diagnostics, io.err, io.err_palette)?;
             anyhow::bail!(
-                "{} error(s) in the specs; nothing was sent to the cluster",
+                "{} error(s) in the specs; nothing was changed on the cluster",
                 render::diagnostics::errors(&e.diagnostics)
             )
         }
     }
+}
+
+/// Holds specs to the policies, for commands that change the cluster: findings go to stderr,
+/// and a policy error stops the command before anything is changed.
+fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<SpecSet> {
+    let findings = policies.evaluate_specs(&specs);
+    render::findings::render_lines(&findings, io.err, io.err_palette, true)?;
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+        .count();
+    if errors > 0 {
+        anyhow::bail!("{errors} policy error(s) in the specs (topicgate.yaml); nothing was changed on the cluster");
+    }
+    Ok(specs)
+}
+
+/// Loads the specs on another thread while the cluster is described: the two are independent,
+/// and on a big cluster the describe is mostly waiting for the broker. Spec problems are reported
+/// first, whatever the cluster answered; describing changes nothing. `policies` are applied for
+/// commands that change the cluster (plan, apply).
+fn load_and_describe(
+    paths: &[PathBuf],
+    policies: Option<&CompiledPolicies>,
+    cluster: &dyn Cluster,
+    io: &mut Io,
+) -> Result<(SpecSet, crate::cluster_state::ClusterState)> {
+    let (loaded, state) = std::thread::scope(|scope| {
+        let loading = scope.spawn(|| load(paths));
+        let state = cluster.describe();
+        (loading.join().expect("spec loading thread"), state)
+    });
+    let specs = report_specs(loaded, io)?;
+    let specs = match policies {
+        Some(p) => govern(specs, p, io)?,
+        None => specs,
+    };
+    Ok((specs, state?))
 }
 
 /// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
@@ -140,24 +177,4 @@ fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
             Ok(Box::new(SnapshotCluster::new(&snapshot, &path)))
         }
     }
-}
-
-/// Loads specs and holds them to the policies, for commands that change the cluster: findings
-/// go to stderr, and a policy error stops the command before anything is sent.
-fn load_governed_specs(
-    paths: &[PathBuf],
-    policies: &CompiledPolicies,
-    io: &mut Io,
-) -> Result<SpecSet> {
-    let specs = load_specs(paths, io)?;
-    let findings = policies.evaluate_specs(&specs);
-    render::findings::render_lines(&findings, io.err, io.err_palette, true)?;
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == crate::diagnostic::Severity::Error)
-        .count();
-    if errors > 0 {
-        anyhow::bail!("{errors} policy error(s) in the specs (topicgate.yaml); nothing was sent to the cluster");
-    }
-    Ok(specs)
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::{load_governed_specs, Io, Outcome};
+use super::{load_and_describe, Io, Outcome};
 use crate::arguments::PlanFormat;
 use crate::config::ClusterSource;
 use crate::plan::plan;
@@ -20,9 +20,8 @@ pub fn run(
     exit_code: bool,
     io: &mut Io,
 ) -> Result<Outcome> {
-    let specs = load_governed_specs(paths, policies, io)?;
     let cluster = super::open(source, io)?;
-    let state = cluster.describe()?;
+    let (specs, state) = load_and_describe(paths, Some(policies), &*cluster, io)?;
     let plan = plan(&specs, &state);
     if let Some(file) = out_file {
         let json = serde_json::to_vec_pretty(&plan)?;
