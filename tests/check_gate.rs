@@ -6,40 +6,11 @@ mod support;
 
 use std::time::Duration;
 
-use rdkafka::config::ClientConfig;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use support::{spec_dir, stderr, stdout, topicgate_on, Broker};
-use topicgate::cluster::Cluster;
-use topicgate::kafka::{ConnectionSettings, KafkaCluster};
+use support::{produce, spec_dir, state, stderr, stdout, topicgate_on, Broker};
 
 /// N.B. KAFKA.md: the test broker auto-creates topics with 4 partitions, replication factor 1,
 /// and does not expose its defaults; tests give them as a user would.
 const TANSU_DEFAULTS: &str = "partitions=4,replication_factor=1";
-
-fn state(broker: &Broker) -> topicgate::cluster_state::ClusterState {
-    KafkaCluster::connect(ConnectionSettings {
-        bootstrap_servers: broker.bootstrap.clone(),
-        properties: vec![],
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap()
-    .describe()
-    .unwrap()
-}
-
-/// What the service in the story did: produce to a topic nobody has created yet.
-fn produce(broker: &Broker, topic: &str) {
-    let producer: BaseProducer = ClientConfig::new()
-        .set("bootstrap.servers", &broker.bootstrap)
-        .set("message.timeout.ms", "10000")
-        .create()
-        .unwrap();
-    producer
-        .send(BaseRecord::to(topic).key("order-1").payload("{}"))
-        .map_err(|(e, _)| e)
-        .unwrap();
-    producer.flush(Duration::from_secs(10)).unwrap();
-}
 
 const SPECS: &str = "topics:
   - name: orders.created

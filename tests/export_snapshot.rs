@@ -3,11 +3,7 @@
 
 mod support;
 
-use std::time::Duration;
-
-use rdkafka::config::ClientConfig;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use support::{spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
+use support::{produce, spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
 
 const EXISTING: &str = "topics:
   - name: orders.created
@@ -99,19 +95,6 @@ fn exported_specs_plan_to_no_changes_and_files_are_never_overwritten_silently() 
     assert!(std::fs::read_to_string(out_dir.path().join("orders.yaml"))
         .unwrap()
         .contains("orders.dlq"));
-}
-
-fn produce(broker: &Broker, topic: &str) {
-    let producer: BaseProducer = ClientConfig::new()
-        .set("bootstrap.servers", &broker.bootstrap)
-        .set("message.timeout.ms", "10000")
-        .create()
-        .unwrap();
-    producer
-        .send(BaseRecord::to(topic).key("k").payload("v"))
-        .map_err(|(e, _)| e)
-        .unwrap();
-    producer.flush(Duration::from_secs(10)).unwrap();
 }
 
 /// Drops what legitimately differs between a live run and a snapshot run: the source name.

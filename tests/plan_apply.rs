@@ -7,23 +7,8 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use support::{spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
+use support::{admin, spec_dir, state, stderr, stdout, topicgate, topicgate_on, Broker};
 use topicgate::cluster::{Cluster, ConfigAlteration, ConfigOp, Mode, NewTopic};
-use topicgate::cluster_state::ClusterState;
-use topicgate::kafka::{ConnectionSettings, KafkaCluster};
-
-fn admin(broker: &Broker) -> KafkaCluster {
-    KafkaCluster::connect(ConnectionSettings {
-        bootstrap_servers: broker.bootstrap.clone(),
-        properties: vec![],
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap()
-}
-
-fn state(broker: &Broker) -> ClusterState {
-    admin(broker).describe().unwrap()
-}
 
 fn overrides(broker: &Broker, topic: &str) -> BTreeMap<String, String> {
     state(broker).topics[topic].overrides()

@@ -151,3 +151,39 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// The adapter pointed at `broker`, for reading and changing it outside the binary under test.
+pub fn admin(broker: &Broker) -> topicgate::kafka::KafkaCluster {
+    topicgate::kafka::KafkaCluster::connect(topicgate::kafka::ConnectionSettings {
+        bootstrap_servers: broker.bootstrap.clone(),
+        properties: vec![],
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap()
+}
+
+/// What the cluster looks like now.
+pub fn state(broker: &Broker) -> topicgate::cluster_state::ClusterState {
+    use topicgate::cluster::Cluster;
+    admin(broker).describe().unwrap()
+}
+
+/// What the service in the story did: produce one record to a topic nobody created. The
+/// producer's metadata request names the topic, so an auto-creating broker creates it.
+pub fn produce(broker: &Broker, topic: &str) {
+    use rdkafka::producer::Producer;
+    let producer: rdkafka::producer::BaseProducer = rdkafka::config::ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .set("message.timeout.ms", "10000")
+        .create()
+        .unwrap();
+    producer
+        .send(
+            rdkafka::producer::BaseRecord::to(topic)
+                .key("order-1")
+                .payload("{}"),
+        )
+        .map_err(|(e, _)| e)
+        .unwrap();
+    producer.flush(Duration::from_secs(10)).unwrap();
+}
