@@ -49,7 +49,6 @@ pub enum ConfigError {
 pub struct Config {
     pub command: CommandConfig,
     pub palette: Palette,
-    pub verbosity: u8,
     /// Organisation policies from topicgate.yaml (empty without one).
     pub policies: CompiledPolicies,
 }
@@ -261,7 +260,6 @@ impl Config {
         Ok(Config {
             command,
             palette,
-            verbosity: args.verbose,
             policies: context.policies,
         })
     }

@@ -139,10 +139,6 @@ impl Plan {
         self.changes.is_empty()
     }
 
-    pub fn has_blocked(&self) -> bool {
-        self.changes.iter().any(|c| !c.blocked.is_empty())
-    }
-
     pub fn deletes(&self) -> impl Iterator<Item = &TopicChange> {
         self.changes.iter().filter(|c| c.action == Action::Delete)
     }

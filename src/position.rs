@@ -31,8 +31,8 @@ pub struct PosNode {
 
 #[derive(Debug, Clone)]
 pub enum PosKind {
+    /// A scalar, or an alias (positioned where the alias is written).
     Scalar,
-    Alias,
     Seq(Vec<PosNode>),
     /// Entries in document order: the key's text, the key's position, the value.
     Map(Vec<(String, Pos, PosNode)>),
@@ -148,7 +148,7 @@ impl MarkedEventReceiver for Builder {
             Event::Alias(_) => self.push_node(
                 PosNode {
                     pos,
-                    kind: PosKind::Alias,
+                    kind: PosKind::Scalar,
                 },
                 None,
             ),

@@ -16,8 +16,6 @@ pub struct Palette {
 }
 
 impl Palette {
-    pub const PLAIN: Palette = Palette { color: false };
-
     fn paint(&self, style: Style, text: &str) -> String {
         if self.color {
             format!("{}{text}{}", style.render(), style.render_reset())
