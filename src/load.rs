@@ -475,10 +475,7 @@ impl Walker<'_> {
             );
             return out;
         };
-        let codes: Vec<&str> = crate::policy::POLICY_CODES
-            .iter()
-            .map(|c| c.as_str())
-            .collect();
+        let codes: Vec<&str> = crate::policy::policy_codes();
         for (k, reason) in map {
             let Some(code) = k.as_str() else {
                 self.error(pos, "policy codes must be strings");

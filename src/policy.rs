@@ -106,17 +106,14 @@ pub struct CompiledPolicies {
     retention: Option<(Severity, Option<i64>, Option<i64>)>,
 }
 
-/// The codes a spec may waive in `policy_exceptions`.
-pub const POLICY_CODES: [Code; 8] = [
-    Code::PolicyTopicName,
-    Code::PolicyMinPartitions,
-    Code::PolicyMaxPartitions,
-    Code::PolicyMinReplicationFactor,
-    Code::PolicyMinInsyncReplicas,
-    Code::PolicyRequiredConfig,
-    Code::PolicyAllowedValue,
-    Code::PolicyRetention,
-];
+/// The codes a spec may waive in `policy_exceptions`: every `policy-*` code.
+pub fn policy_codes() -> Vec<&'static str> {
+    Code::ALL
+        .iter()
+        .filter(|c| c.is_policy())
+        .map(|c| c.as_str())
+        .collect()
+}
 
 fn active(s: RuleSeverity) -> Option<Severity> {
     match s {

@@ -113,10 +113,7 @@ fn configs_schema(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn exceptions_schema(_: &mut SchemaGenerator) -> Schema {
-    let codes: Vec<&str> = crate::policy::POLICY_CODES
-        .iter()
-        .map(|c| c.as_str())
-        .collect();
+    let codes: Vec<&str> = crate::policy::policy_codes();
     let properties: Map<String, Value> = codes
         .iter()
         .map(|c| (c.to_string(), json!({"type": "string", "minLength": 1, "description": "why this topic is exempt"})))

@@ -102,6 +102,11 @@ impl Code {
         }
     }
 
+    /// Whether the code is an organisation policy's (topicgate.yaml), which specs may waive.
+    pub fn is_policy(self) -> bool {
+        self.as_str().starts_with("policy-")
+    }
+
     /// The usual severity (`broker-default-topic` is a warning when the defaults are unknown).
     pub fn severity(self) -> Severity {
         match self {
@@ -226,6 +231,7 @@ pub(crate) mod tests {
                 "policy-retention"
             ]
         );
+        assert_eq!(crate::policy::policy_codes(), &codes[7..]);
         for code in Code::ALL {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
             assert!(!code.description().is_empty());
