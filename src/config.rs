@@ -23,14 +23,16 @@ use crate::topic_filter::TopicFilter;
 pub enum ConfigError {
     #[error("no cluster given: pass `--bootstrap-servers HOST:PORT`, set `TOPICGATE_BOOTSTRAP_SERVERS`, or select a cluster of topicgate.yaml with `--cluster NAME`")]
     NoCluster,
-    #[error("`-X {0}` must be `key=value`")]
+    /// The argument itself is never shown: it may hold a secret.
+    #[error("the {0} `-X` property is not `key=value` (not shown here: it may hold a secret)")]
     Property(String),
     #[error("`{flag} {value}` is not a duration like `30s` or `2m`")]
     Duration { flag: &'static str, value: String },
     #[error("`--broker-defaults`: {0}")]
     BrokerDefaults(String),
+    /// A regex flag or pattern that does not compile (`--ignore`, `--include`, `--exclude`).
     #[error("{0}")]
-    Ignore(String),
+    Regex(String),
     #[error("`--require-file`: {0}")]
     RequireFile(String),
     #[error("`--require {0}`: {1}")]
@@ -236,7 +238,7 @@ impl Config {
                 let regex = |flag: &'static str, r: Option<String>| {
                     r.map(|r| {
                         regex::Regex::new(&r).map_err(|err| {
-                            ConfigError::Ignore(format!("`{flag} {r}` is not a valid regex: {err}"))
+                            ConfigError::Regex(format!("`{flag} {r}` is not a valid regex: {err}"))
                         })
                     })
                     .transpose()
@@ -311,7 +313,7 @@ fn rule_settings(r: RuleArgs, context: &FileContext) -> Result<RuleSettings, Con
             .as_ref()
             .map(|c| c.broker_defaults.clone())
             .unwrap_or_default(),
-        filter: TopicFilter::new(&patterns).map_err(ConfigError::Ignore)?,
+        filter: TopicFilter::new(&patterns).map_err(ConfigError::Regex)?,
         policies: context.policies.clone(),
     })
 }
@@ -378,17 +380,12 @@ fn connection_settings(
             properties.push((key.clone(), value));
         }
     }
-    for p in &c.properties {
+    for (i, p) in c.properties.iter().enumerate() {
         match p.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => {
                 properties.push((k.trim().to_string(), v.to_string()))
             }
-            // Only the key is shown: the value may be a secret.
-            _ => {
-                return Err(ConfigError::Property(
-                    p.split('=').next().unwrap_or_default().to_string(),
-                ))
-            }
+            _ => return Err(ConfigError::Property(ordinal(i + 1))),
         }
     }
     let timeout = humantime::parse_duration(&c.timeout).map_err(|_| ConfigError::Duration {
@@ -400,4 +397,16 @@ fn connection_settings(
         properties,
         timeout: timeout.max(Duration::from_millis(100)),
     })
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, ...
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }

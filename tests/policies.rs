@@ -248,16 +248,18 @@ fn secrets_come_from_the_environment_and_are_never_printed() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stdout(&out).contains(secret) && !stderr(&out).contains(secret));
-    // A secret given with -X is not echoed back when malformed either.
+    // Regression: a malformed `-X` (no `=`) was echoed whole, secret value included.
     let out = topicgate()
         .args([
             "plan",
             "--bootstrap-servers",
             "127.0.0.1:1",
             "-X",
-            "sasl.password",
+            &format!("sasl.password:{secret}"),
         ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`key=value`"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(secret), "{}", stderr(&out));
 }
