@@ -41,13 +41,13 @@ pub struct Loaded {
 }
 
 /// Loads all spec files under `paths` (files, or directories searched recursively for
-/// `*.yaml` / `*.yml`; hidden entries and `topicgate.yaml` skipped).
+/// `*.yaml` / `*.yml`, following symbolic links; hidden entries and `topicgate.yaml` skipped).
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     let mut diagnostics = Vec::new();
     let mut unreadable = false;
     let mut files = Vec::new();
     for path in paths {
-        match discover(path) {
+        match discover(path, &mut diagnostics) {
             Ok(found) => {
                 if found.is_empty() {
                     diagnostics.push(Diagnostic::warning(
@@ -65,10 +65,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
         }
     }
     files.sort();
-    files.dedup();
+    let files = once_each(files);
 
-    let (topics, parsed_diagnostics, read_failed) = parse_files(&files);
-    unreadable |= read_failed;
+    let (topics, parsed_diagnostics) = parse_files(&files);
     diagnostics.extend(parsed_diagnostics);
     let topics = check_across_files(topics, &mut diagnostics);
 
@@ -85,23 +84,29 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     })
 }
 
+/// Each file once, however many paths lead to it (`topics` and `./topics`, or a symbolic link
+/// to a file that is also read directly): the first path in order stands for it.
+fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::BTreeSet::new();
+    files
+        .into_iter()
+        .filter(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())))
+        .collect()
+}
+
 /// Reads and parses files on all cores (files are independent); the results come back in file
 /// order, so everything downstream is as deterministic as a sequential parse.
-fn parse_files(files: &[PathBuf]) -> (Vec<TopicSpec>, Vec<Diagnostic>, bool) {
+fn parse_files(files: &[PathBuf]) -> (Vec<TopicSpec>, Vec<Diagnostic>) {
     let parse_slice = |slice: &[PathBuf]| {
         let mut topics = Vec::new();
         let mut diagnostics = Vec::new();
-        let mut unreadable = false;
         for file in slice {
-            match std::fs::read_to_string(file) {
+            match read_spec(file) {
                 Ok(text) => parse_file(file, &text, &mut topics, &mut diagnostics),
-                Err(e) => {
-                    unreadable = true;
-                    diagnostics.push(Diagnostic::error(file, None, format!("cannot read: {e}")));
-                }
+                Err(d) => diagnostics.push(d),
             }
         }
-        (topics, diagnostics, unreadable)
+        (topics, diagnostics)
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -115,46 +120,166 @@ fn parse_files(files: &[PathBuf]) -> (Vec<TopicSpec>, Vec<Diagnostic>, bool) {
             .chunks(per_thread)
             .map(|slice| scope.spawn(move || parse_slice(slice)))
             .collect();
-        let mut all = (Vec::new(), Vec::new(), false);
+        let mut all = (Vec::new(), Vec::new());
         for handle in handles {
-            let (topics, diagnostics, unreadable) = handle.join().expect("spec parsing thread");
+            let (topics, diagnostics) = handle.join().expect("spec parsing thread");
             all.0.extend(topics);
             all.1.extend(diagnostics);
-            all.2 |= unreadable;
         }
         all
     })
 }
 
-fn discover(path: &Path) -> Result<Vec<PathBuf>, String> {
+/// A spec file's text; a file that cannot be read, or is not UTF-8, is a diagnostic on it.
+fn read_spec(file: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Diagnostic::error(file, None, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        // The prefix is valid UTF-8: count lines in bytes and the column in characters.
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let pos = Pos {
+            line: before.matches('\n').count() + 1,
+            col: before[line_start..].chars().count() + 1,
+        };
+        Diagnostic::error(
+            file,
+            Some(pos),
+            format!(
+                "byte 0x{:02X} is not UTF-8 (the file looks like Latin-1 or another legacy encoding); spec files must be UTF-8: re-save it as UTF-8 (for example with `iconv -f latin1 -t utf-8`)",
+                bytes[at]
+            ),
+        )
+    })
+}
+
+/// The spec files under `path`. `Err` only when `path` itself cannot be used (it does not
+/// exist, or is neither a file nor a directory): the caller named a wrong path. Everything found
+/// on the way (dangling links, link loops, entries that cannot be read, spec-named entries that
+/// are not files) is a diagnostic, and the walk goes on, so every problem is reported at once.
+fn discover(path: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBuf>, String> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::NotFound => match std::fs::read_link(path) {
+            Ok(target) => format!(
+                "a symbolic link to `{}`, which does not exist",
+                target.display()
+            ),
+            Err(_) => "no such file or directory".to_string(),
+        },
         _ => format!("cannot read: {e}"),
     })?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
+    if !meta.is_dir() {
+        return Err("not a file or a directory (a FIFO, socket or device?)".into());
+    }
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(path)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
     for entry in walker {
-        let entry = entry.map_err(|e| format!("cannot read: {e}"))?;
-        let is_yaml = matches!(
-            entry.path().extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        // topicgate's own settings file is not a spec, wherever it stands.
-        let is_settings = matches!(
-            entry.file_name().to_str(),
-            Some(crate::config_file::DEFAULT_FILE | "topicgate.yml")
-        );
-        if entry.file_type().is_file() && is_yaml && !is_settings {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                diags.extend(walk_problem(&e));
+                continue;
+            }
+        };
+        if !is_spec_name(entry.path()) {
+            continue;
+        }
+        let file_type = entry.file_type();
+        if file_type.is_file() {
             found.push(entry.into_path());
+        } else if !file_type.is_dir() {
+            diags.push(Diagnostic::error(
+                entry.path(),
+                None,
+                "named like a spec file but not a regular file (a FIFO, socket or device); it was not read",
+            ));
         }
     }
     Ok(found)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
+/// Whether a file at `path` would be read as a spec: `*.yaml` / `*.yml`, not hidden, and not
+/// topicgate's own settings file (`topicgate.yaml`), which is never a spec wherever it stands.
+pub fn is_spec_name(path: &Path) -> bool {
+    let is_yaml = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    );
+    let is_settings = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(is_settings_name);
+    is_yaml && !is_settings && !is_hidden(path)
+}
+
+/// `topicgate.yaml` / `topicgate.yml`, in any case (a case-insensitive file system finds the
+/// settings file under any of them).
+pub fn is_settings_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case(crate::config_file::DEFAULT_FILE)
+        || name.eq_ignore_ascii_case("topicgate.yml")
+}
+
+/// What a failed step of the walk means, said about the entry it failed on. A link back to a
+/// directory that contains it is a warning (its specs are read once, through that directory);
+/// anything that could hide specs is an error.
+fn walk_problem(e: &walkdir::Error) -> Option<Diagnostic> {
+    let path = e.path()?;
+    if is_hidden(path) {
+        return None;
+    }
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Some(Diagnostic::warning(
+            path,
+            None,
+            format!(
+                "a symbolic link to `{}`, a directory that contains it: a loop, not followed (its specs are read once, through `{}`)",
+                ancestor.display(),
+                ancestor.display()
+            ),
+        ));
+    }
+    let io = e.io_error();
+    let link = std::fs::symlink_metadata(path)
+        .is_ok_and(|m| m.file_type().is_symlink())
+        .then(|| std::fs::read_link(path).ok())
+        .flatten();
+    // A broken link named like a spec hides one, and an unreadable directory may hide many;
+    // a broken link with another name (`README.md`) is only worth a warning.
+    let hides_specs = link.is_none() || is_spec_name(path) || path.extension().is_none();
+    let message = match (link, io.map(|io| io.kind())) {
+        (Some(target), Some(std::io::ErrorKind::NotFound)) => format!(
+            "a dangling symbolic link: its target `{}` does not exist; fix or remove the link",
+            target.display()
+        ),
+        (Some(target), _) => format!(
+            "a symbolic link to `{}` that cannot be followed: {}",
+            target.display(),
+            io.map_or_else(|| e.to_string(), ToString::to_string)
+        ),
+        (None, _) => format!(
+            "cannot read: {}",
+            io.map_or_else(|| e.to_string(), ToString::to_string)
+        ),
+    };
+    Some(if hides_specs {
+        Diagnostic::error(path, None, message)
+    } else {
+        Diagnostic::warning(path, None, message)
+    })
 }
 
 /// Parses one file's text into topics, adding diagnostics for everything wrong with it.
@@ -791,6 +916,107 @@ mod tests {
             text.contains("`x_y` collides with `x.y` (at a.yaml:2:5)"),
             "{text}"
         );
+    }
+
+    const ONE: &str = "topics:\n  - name: NAME\n    partitions: 1\n    replication_factor: 1\n";
+
+    fn write(path: &Path, topic: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, ONE.replace("NAME", topic)).unwrap();
+    }
+
+    fn diagnostics_of(result: &Result<Loaded, LoadError>) -> String {
+        let diags = match result {
+            Ok(l) => &l.warnings,
+            Err(e) => &e.diagnostics,
+        };
+        messages(diags).join("\n")
+    }
+
+    // Regression: discovery silently skipped symlinked spec files and directories.
+    #[test]
+    fn symlinked_files_and_directories_are_read_and_loops_are_not_followed() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(&root.join("elsewhere/linked-file.yaml"), "linked.file");
+        write(&root.join("shared/deep/x.yaml"), "linked.dir");
+        write(&root.join("topics/plain.yaml"), "plain");
+        symlink(
+            root.join("elsewhere/linked-file.yaml"),
+            root.join("topics/a.yaml"),
+        )
+        .unwrap();
+        symlink(root.join("shared"), root.join("topics/shared")).unwrap();
+        // A link back to an ancestor: a loop, reported once, not followed forever.
+        symlink(root.join("topics"), root.join("topics/shared-loop")).unwrap();
+        // The same file through a second link is read once, not declared twice.
+        symlink(
+            root.join("topics/plain.yaml"),
+            root.join("topics/plain-again.yaml"),
+        )
+        .unwrap();
+        let loaded = load(&[root.join("topics")]);
+        let text = diagnostics_of(&loaded);
+        let loaded = loaded.unwrap_or_else(|e| panic!("{e}: {text}"));
+        let names: Vec<&str> = loaded.specs.topics.keys().map(String::as_str).collect();
+        assert_eq!(names, ["linked.dir", "linked.file", "plain"], "{text}");
+        assert!(text.contains("shared-loop"), "{text}");
+        assert!(text.contains("loop"), "{text}");
+    }
+
+    // Regression: dangling links were skipped without a word, and the first unreadable entry
+    // stopped the walk, so later problems went unreported.
+    #[test]
+    fn dangling_links_and_unreadable_entries_are_reported_and_the_walk_goes_on() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("topics");
+        write(&dir.join("good.yaml"), "good");
+        symlink(dir.join("missing.yaml"), dir.join("a-dangling.yaml")).unwrap();
+        symlink(dir.join("missing-dir"), dir.join("b-dangling-dir")).unwrap();
+        symlink(dir.join("gone.md"), dir.join("b-notes.md")).unwrap();
+        // A link to itself cannot be resolved (ELOOP), even by root.
+        symlink(dir.join("c-self.yaml"), dir.join("c-self.yaml")).unwrap();
+        // A FIFO named like a spec cannot be read as one (reading it would block).
+        let fifo = dir.join("d-fifo.yaml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Problems after the unreadable entries are still found.
+        std::fs::create_dir_all(dir.join("z")).unwrap();
+        std::fs::write(
+            dir.join("z/bad.yaml"),
+            "topics:\n  - name: bad\n    partitions: 0\n    replication_factor: 1\n",
+        )
+        .unwrap();
+        let err = load(&[dir.clone()]).unwrap_err();
+        assert!(
+            !err.unreadable,
+            "the named path was readable: a validation failure"
+        );
+        let text = messages(&err.diagnostics).join("\n");
+        for expect in [
+            "a-dangling.yaml",
+            "b-dangling-dir",
+            "c-self.yaml",
+            "d-fifo.yaml",
+            "`partitions` must be at least 1, got 0",
+        ] {
+            assert!(text.contains(expect), "missing {expect:?} in {text}");
+        }
+        assert!(
+            text.contains("missing.yaml"),
+            "the link's target is named: {text}"
+        );
+        // A broken link that cannot hide a spec is only a warning.
+        let notes = err
+            .diagnostics
+            .iter()
+            .find(|d| d.file.ends_with("b-notes.md"));
+        assert_eq!(notes.map(|d| d.severity), Some(Severity::Warning), "{text}");
     }
 
     #[test]

@@ -321,3 +321,48 @@ fn the_examples_stay_valid() {
         );
     }
 }
+
+// Regression: a dangling link was skipped silently; it is now a spec problem naming the link
+// (validate exits 1, as for any invalid spec), and the rest of the directory is still checked.
+#[test]
+fn a_dangling_link_in_a_spec_directory_is_a_validation_failure() {
+    let dir = spec_dir(&[(
+        "z/bad.yaml",
+        "topics:\n  - name: z\n    partitions: 0\n    replication_factor: 1\n",
+    )]);
+    std::os::unix::fs::symlink(
+        dir.path().join("moved-away.yaml"),
+        dir.path().join("orders.yaml"),
+    )
+    .unwrap();
+    let out = topicgate()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = stdout(&out).replace(&dir.path().display().to_string(), "[DIR]");
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("error: a dangling symbolic link: its target `[DIR]/moved-away.yaml` does not exist; fix or remove the link ([DIR]/orders.yaml)"),
+        "{text}"
+    );
+    assert!(text.contains("[DIR]/z/bad.yaml:3:17"), "{text}");
+}
+
+// Regression: a Latin-1 byte in a spec gave no line and exit 2 from `validate` (documented:
+// exit 1 for invalid specs).
+#[test]
+fn a_spec_that_is_not_utf8_names_the_line_of_the_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("orders.yaml");
+    std::fs::write(
+        &file,
+        b"topics:\n  - name: orders\n    partitions: 1\n    replication_factor: 1\n    description: caf\xe9 orders\n",
+    )
+    .unwrap();
+    let out = topicgate().arg("validate").arg(&file).output().unwrap();
+    let text = stdout(&out).replace(&dir.path().display().to_string(), "[DIR]");
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert!(text.contains("byte 0xE9 is not UTF-8"), "{text}");
+    assert!(text.contains("([DIR]/orders.yaml:5:21)"), "{text}");
+}
