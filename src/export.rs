@@ -28,6 +28,8 @@ pub struct ExportFile {
     pub path: PathBuf,
     pub text: String,
     pub topics: usize,
+    /// The topics it declares.
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,17 +39,24 @@ pub struct Export {
     pub skipped: Vec<(String, String)>,
 }
 
-/// The file a topic goes to: its name up to the first `.`, `_` or `-` (`orders.created` ->
-/// `orders.yaml`); internal topics, when exported, go to `internal.yaml`.
+/// The file a topic goes to: its name up to the first `.`, `_` or `-`, in lower case
+/// (`orders.created` -> `orders.yaml`); internal topics, when exported, go to `internal.yaml`.
+/// Every name chosen is one the loader reads as a spec: never `topicgate.yaml` (the settings file,
+/// skipped as a spec; `topicgate.*` topics go to `topicgate-topics.yaml`), never hidden (a name
+/// made only of separators goes to `other.yaml`), and lower case, so prefixes that differ only by
+/// case share one file instead of overwriting each other on a case-insensitive file system.
 fn group(name: &str) -> String {
     if is_internal(name) {
         return "internal.yaml".into();
     }
-    let prefix = name
-        .split(['.', '_', '-'])
-        .find(|p| !p.is_empty())
-        .unwrap_or(name);
-    format!("{prefix}.yaml")
+    let file = match name.split(['.', '_', '-']).find(|p| !p.is_empty()) {
+        Some(prefix) => format!("{}.yaml", prefix.to_ascii_lowercase()),
+        None => "other.yaml".into(),
+    };
+    if crate::load::is_settings_name(&file) {
+        return "topicgate-topics.yaml".into();
+    }
+    file
 }
 
 /// A YAML scalar as serde_yaml writes it (quoted only where YAML would misread it).
@@ -107,7 +116,7 @@ fn topic_entry(name: &str, topic: &TopicState) -> Result<String, String> {
 }
 
 pub fn export(state: &ClusterState, options: &ExportOptions) -> Export {
-    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     let mut skipped = Vec::new();
     for (name, topic) in &state.topics {
         if (!options.internal && is_internal(name))
@@ -117,7 +126,10 @@ pub fn export(state: &ClusterState, options: &ExportOptions) -> Export {
             continue;
         }
         match topic_entry(name, topic) {
-            Ok(entry) => groups.entry(group(name)).or_default().push(entry),
+            Ok(entry) => groups
+                .entry(group(name))
+                .or_default()
+                .push((name.clone(), entry)),
             Err(why) => skipped.push((name.clone(), why)),
         }
     }
@@ -128,10 +140,14 @@ pub fn export(state: &ClusterState, options: &ExportOptions) -> Export {
     );
     let files = groups
         .into_iter()
-        .map(|(file, entries)| ExportFile {
-            path: PathBuf::from(file),
-            topics: entries.len(),
-            text: format!("{header}topics:\n{}", entries.join("\n")),
+        .map(|(file, entries)| {
+            let (names, entries): (Vec<String>, Vec<String>) = entries.into_iter().unzip();
+            ExportFile {
+                path: PathBuf::from(file),
+                topics: entries.len(),
+                text: format!("{header}topics:\n{}", entries.join("\n")),
+                names,
+            }
         })
         .collect();
     Export { files, skipped }
@@ -247,6 +263,45 @@ mod tests {
             "{}",
             exported.files[2].text
         );
+    }
+
+    // Regression: topics named `topicgate.*` were exported to `topicgate.yaml` (never read as a
+    // spec; in the working directory it is read as the settings file), and names made only of
+    // separators to a hidden file; both were lost on the way back.
+    #[test]
+    fn every_exported_file_is_one_the_loader_reads() {
+        let names = [
+            "topicgate.events",
+            "TopicGate-audit",
+            "topicgate",
+            "...",
+            "_-_",
+            "Orders.a",
+            "orders.b",
+            "yml",
+        ];
+        let state = msk(names.iter().map(|n| (*n, kafka_topic(1, 3, &[]))).collect());
+        let exported = export(&state, &ExportOptions::default());
+        let dir = tempfile::tempdir().unwrap();
+        for f in &exported.files {
+            assert!(crate::load::is_spec_name(&f.path), "{}", f.path.display());
+            std::fs::write(dir.path().join(&f.path), &f.text).unwrap();
+        }
+        let loaded = crate::load::load(&[dir.path().to_path_buf()]).unwrap();
+        let mut loaded: Vec<&str> = loaded.specs.topics.keys().map(String::as_str).collect();
+        let mut expected = names.to_vec();
+        loaded.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(loaded, expected);
+        // Prefixes that differ only by case share a file (one file system's two names are
+        // another's one).
+        let files: Vec<String> = exported
+            .files
+            .iter()
+            .map(|f| f.path.display().to_string())
+            .collect();
+        assert!(files.contains(&"orders.yaml".to_string()), "{files:?}");
+        assert!(!files.iter().any(|f| f == "Orders.yaml"), "{files:?}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod config_catalog;
 pub mod config_file;
 pub mod diagnostic;
 pub mod diff;
+pub mod document;
 pub mod export;
 #[cfg(test)]
 mod fixtures;

@@ -207,6 +207,71 @@ fn discover(path: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBuf>, St
     Ok(found)
 }
 
+/// The topics declared in the spec files under `dir` (as far as they parse), leaving out the
+/// files in `except`: what a directory already declares, so that `export` never declares a topic
+/// a second time. A directory that does not exist declares nothing.
+pub fn declared(dir: &Path, except: &[PathBuf]) -> Vec<TopicSpec> {
+    let mut ignored = Vec::new();
+    let Ok(files) = discover(dir, &mut ignored) else {
+        return Vec::new();
+    };
+    let except: Vec<PathBuf> = except
+        .iter()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect();
+    let mut topics = Vec::new();
+    for file in once_each(files) {
+        if std::fs::canonicalize(&file).is_ok_and(|c| except.contains(&c)) {
+            continue;
+        }
+        if let Ok(text) = read_spec(&file) {
+            parse_file(&file, &text, &mut topics, &mut ignored);
+        }
+    }
+    topics
+}
+
+/// Why writing `file` would touch the specs loaded from `paths`, if it would: it is one of their
+/// files, or it would be read as one the next time they are loaded (a new `*.yaml` in a spec
+/// directory). `None`: the loader never reads `file`.
+pub fn read_as_spec(paths: &[PathBuf], file: &Path) -> Option<String> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    // A file that does not exist yet: where it would be, from its directory's real path.
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let target = canonical(file).or_else(|| Some(canonical(parent)?.join(file.file_name()?)))?;
+    let mut ignored = Vec::new();
+    for path in paths {
+        let found = discover(path, &mut ignored).unwrap_or_default();
+        if found.iter().any(|f| canonical(f).as_ref() == Some(&target)) {
+            return Some(format!("is one of the spec files of `{}`", path.display()));
+        }
+    }
+    if target.exists() || !is_spec_name(file) {
+        return None;
+    }
+    let target_dir = target.parent()?;
+    for path in paths.iter().filter(|p| p.is_dir()) {
+        let walker = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
+        let spec_dir = walker
+            .flatten()
+            .filter(|e| e.file_type().is_dir())
+            .any(|e| canonical(e.path()).as_deref() == Some(target_dir));
+        if spec_dir {
+            return Some(format!(
+                "would be read as a spec file of `{}` the next time the specs are loaded",
+                path.display()
+            ));
+        }
+    }
+    None
+}
+
 fn is_hidden(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with('.'))

@@ -65,13 +65,8 @@ pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
     };
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-    let format = value.get("format").and_then(|v| v.as_str());
-    let version = value.get("format_version").and_then(|v| v.as_u64());
-    if format != Some(SNAPSHOT_FORMAT) || version != Some(u64::from(SNAPSHOT_FORMAT_VERSION)) {
-        return Err(invalid(format!(
-            "expected format `{SNAPSHOT_FORMAT}` version {SNAPSHOT_FORMAT_VERSION}, found {format:?} version {version:?}"
-        )));
-    }
+    crate::document::check_format(&value, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION)
+        .map_err(invalid)?;
     serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
 }
 

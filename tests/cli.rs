@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{spec_dir, stderr, stdout, topicgate};
+use support::{spec_dir, stderr, stdout, topicgate, write_snapshot};
 
 const BAD_SPECS: &str = "topics:
   - name: orders created
@@ -365,4 +365,129 @@ fn a_spec_that_is_not_utf8_names_the_line_of_the_bad_byte() {
     assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
     assert!(text.contains("byte 0xE9 is not UTF-8"), "{text}");
     assert!(text.contains("([DIR]/orders.yaml:5:21)"), "{text}");
+}
+
+// Regression: `export --out .` wrote topics named `topicgate.*` to `./topicgate.yaml`, which every
+// later command then read as its settings file (and failed on).
+#[test]
+fn export_to_the_working_directory_keeps_later_commands_working() {
+    let dir = tempfile::tempdir().unwrap();
+    write_snapshot(
+        &dir.path().join("cluster.json"),
+        &[("topicgate.audit", 1, 1), ("orders.created", 3, 1)],
+    );
+    let out = topicgate()
+        .current_dir(dir.path())
+        .args(["export", "--state", "cluster.json", "--out", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.path().join("topicgate.yaml").exists());
+    let out = topicgate()
+        .current_dir(dir.path())
+        .args(["plan", "--exit-code", "--state", "cluster.json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).starts_with("No changes: 2 declared topic(s)"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+// Regression: export into a directory whose specs already declare an exported topic wrote a
+// second declaration, and every later command failed with "declared twice".
+#[test]
+fn export_refuses_topics_the_out_directory_already_declares() {
+    let dir = spec_dir(&[
+        (
+            "topics/legacy.yaml",
+            "topics:\n  - name: orders.created\n    partitions: 3\n    replication_factor: 1\n",
+        ),
+        ("topics/topicgate.yaml", "ignore: []\n"),
+    ]);
+    let snapshot = dir.path().join("cluster.json");
+    write_snapshot(&snapshot, &[("orders.created", 3, 1), ("payments", 1, 1)]);
+    let out = topicgate()
+        .args(["export", "--force", "--state"])
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(dir.path().join("topics"))
+        .output()
+        .unwrap();
+    let text = stderr(&out).replace(&dir.path().display().to_string(), "[DIR]");
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("`orders.created` is already declared at [DIR]/topics/legacy.yaml:2:5"),
+        "{text}"
+    );
+    assert!(!dir.path().join("topics/orders.yaml").exists());
+    assert!(!dir.path().join("topics/payments.yaml").exists());
+    // Excluding it exports the rest, and the directory still validates.
+    let out = topicgate()
+        .args(["export", "--exclude", "^orders\\.", "--state"])
+        .arg(&snapshot)
+        .arg("--out")
+        .arg(dir.path().join("topics"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = topicgate()
+        .arg("validate")
+        .arg(dir.path().join("topics"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+// Regression: `plan --out FILE` overwrote an input spec file without a word.
+#[test]
+fn plan_out_never_writes_over_a_spec_file() {
+    let spec = "topics:\n  - name: orders\n    partitions: 1\n    replication_factor: 1\n";
+    let dir = spec_dir(&[("topics/orders.yaml", spec), ("notes.txt", "mine\n")]);
+    let snapshot = dir.path().join("cluster.json");
+    write_snapshot(&snapshot, &[]);
+    let plan = |out: &str| {
+        topicgate()
+            .current_dir(dir.path())
+            .args(["plan", "--state", "cluster.json", "--out", out, "topics"])
+            .output()
+            .unwrap()
+    };
+    for (target, why) in [
+        ("topics/orders.yaml", "is one of the spec files"),
+        ("topics/plan.yaml", "would be read as a spec file"),
+        ("notes.txt", "is not a topicgate plan"),
+    ] {
+        let out = plan(target);
+        assert_eq!(out.status.code(), Some(2), "{target}: {}", stderr(&out));
+        let text = stderr(&out);
+        assert!(
+            text.contains(&format!("`{target}`")) && text.contains(why),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("topics/orders.yaml")).unwrap(),
+        spec
+    );
+    assert!(!dir.path().join("topics/plan.yaml").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "mine\n"
+    );
+    // A new file outside the specs, and an earlier plan, are written.
+    for _ in 0..2 {
+        let out = plan("plan.json");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    std::fs::write(dir.path().join("empty.json"), "").unwrap();
+    assert_eq!(plan("empty.json").status.code(), Some(0));
 }

@@ -110,13 +110,8 @@ fn read_plan(file: &std::path::Path) -> Result<Plan> {
         .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a JSON plan", file.display()))?;
-    let format = value.get("format").and_then(|v| v.as_str());
-    let version = value.get("format_version").and_then(|v| v.as_u64());
-    if format != Some(PLAN_FORMAT) || version != Some(u64::from(PLAN_FORMAT_VERSION)) {
-        bail!(
-            "`{}` is not a {PLAN_FORMAT} document of version {PLAN_FORMAT_VERSION} (found format {format:?}, version {version:?})",
-            file.display()
-        );
+    if let Err(why) = crate::document::check_format(&value, PLAN_FORMAT, PLAN_FORMAT_VERSION) {
+        bail!("`{}` is not a saved plan: {why}", file.display());
     }
     serde_json::from_value(value)
         .with_context(|| format!("`{}` is not a valid plan", file.display()))

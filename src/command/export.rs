@@ -1,7 +1,9 @@
 //! `topicgate export`: describe -> export -> write spec files (never overwriting without
-//! `--force`).
+//! `--force`, and never declaring a topic the output directory's other specs already declare,
+//! so the directory still loads afterwards).
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
@@ -19,10 +21,13 @@ pub fn run(
     let cluster = super::open(source, io)?;
     let state = cluster.describe()?;
     let exported = export(&state, options);
-    let existing: Vec<String> = exported
+    let targets: Vec<PathBuf> = exported
         .files
         .iter()
         .map(|f| out_dir.join(&f.path))
+        .collect();
+    let existing: Vec<String> = targets
+        .iter()
         .filter(|p| p.exists())
         .map(|p| format!("`{}`", p.display()))
         .collect();
@@ -31,6 +36,30 @@ pub fn run(
             "refusing to overwrite {} existing file(s): {}; nothing was written (pass `--force` to overwrite, or `--out DIR` elsewhere)",
             existing.len(),
             existing.join(", ")
+        );
+    }
+    // A topic the directory's other spec files declare would be declared twice, and every later
+    // command on the directory would fail. (Files about to be overwritten do not count.)
+    let exporting: BTreeSet<&str> = exported
+        .files
+        .iter()
+        .flat_map(|f| f.names.iter().map(String::as_str))
+        .collect();
+    let twice: Vec<String> = crate::load::declared(out_dir, &targets)
+        .into_iter()
+        .filter(|spec| exporting.contains(spec.name.as_str()))
+        .map(|spec| {
+            format!(
+                "`{}` is already declared at {}",
+                spec.name,
+                spec.origin.location()
+            )
+        })
+        .collect();
+    if !twice.is_empty() {
+        bail!(
+            "{}; exporting it again would declare it twice: nothing was written (leave it out with `--exclude REGEX`, or export to another directory)",
+            twice.join("; ")
         );
     }
     std::fs::create_dir_all(out_dir)

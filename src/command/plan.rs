@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use super::{load_and_describe, Io, Outcome};
 use crate::arguments::PlanFormat;
 use crate::config::ClusterSource;
-use crate::plan::plan;
+use crate::plan::{plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::policy::CompiledPolicies;
 use crate::render;
 
@@ -20,6 +20,9 @@ pub fn run(
     exit_code: bool,
     io: &mut Io,
 ) -> Result<Outcome> {
+    if let Some(file) = out_file {
+        check_plan_file(paths, file)?;
+    }
     let cluster = super::open(source, io)?;
     let (specs, state) = load_and_describe(paths, Some(policies), &*cluster, io)?;
     let plan = plan(&specs, &state);
@@ -38,4 +41,33 @@ pub fn run(
     } else {
         Outcome::Success
     })
+}
+
+/// `--out FILE` may write a new file or replace an earlier plan (or an empty file); never a spec
+/// file, a file the loader would read as one next time, or any other existing file.
+fn check_plan_file(paths: &[PathBuf], file: &Path) -> Result<()> {
+    let refuse = |why: String| -> Result<()> {
+        bail!(
+            "refusing to write the plan to `{}`: it {why}; nothing was written (choose a file outside the spec directories, named for example `plan.json`)",
+            file.display()
+        )
+    };
+    if let Some(why) = crate::load::read_as_spec(paths, file) {
+        return refuse(why);
+    }
+    match std::fs::read(file) {
+        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(()),
+        Ok(bytes) => {
+            let is_plan = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| {
+                crate::document::check_format(&v, PLAN_FORMAT, PLAN_FORMAT_VERSION).is_ok()
+            });
+            if is_plan {
+                Ok(())
+            } else {
+                refuse("exists and is not a topicgate plan".into())
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => refuse(format!("cannot be read to check what it is ({e})")),
+    }
 }

@@ -187,3 +187,22 @@ pub fn produce(broker: &Broker, topic: &str) {
         .unwrap();
     producer.flush(Duration::from_secs(10)).unwrap();
 }
+
+/// Writes a snapshot (`--state FILE`) of a cluster with the given topics (name, partitions,
+/// replication factor; no overrides) to `path`, taken now: offline tests of commands that read a
+/// cluster.
+pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
+    use topicgate::cluster_state::{ClusterState, TopicState};
+    let cluster = ClusterState {
+        source: "snapshot-test:9092".into(),
+        cluster_id: Some("test".into()),
+        brokers: vec![1],
+        topics: topics
+            .iter()
+            .map(|(n, p, rf)| (n.to_string(), TopicState::with_overrides(*p, *rf, &[])))
+            .collect(),
+        broker_defaults: Default::default(),
+    };
+    let snapshot = topicgate::snapshot::Snapshot::new(cluster, std::time::SystemTime::now());
+    std::fs::write(path, serde_json::to_vec_pretty(&snapshot).unwrap()).unwrap();
+}
