@@ -155,6 +155,7 @@ pub fn lookup(name: &str) -> Option<&'static ConfigDef> {
 /// The closest known config name, for "did you mean". Broker-level spellings (`log.retention.ms`)
 /// map to their topic-level names.
 pub fn suggest(name: &str) -> Option<&'static str> {
+    let name = name.to_ascii_lowercase();
     if let Some(stripped) = name.strip_prefix("log.") {
         if let Some(def) = lookup(stripped) {
             return Some(def.name);
@@ -163,14 +164,16 @@ pub fn suggest(name: &str) -> Option<&'static str> {
             return Some("retention.ms");
         }
     }
-    closest(name, CATALOG.iter().map(|d| d.name))
+    closest(&name, CATALOG.iter().map(|d| d.name))
 }
 
-/// The candidate closest to `input`, if it is close enough to be a likely typo.
+/// The candidate closest to `input`, if it is close enough to be a likely typo. Case is ignored
+/// when comparing (`Retention.MS` is a slip for `retention.ms`).
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let input = input.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(input, c), c))
+        .map(|c| (strsim::jaro_winkler(&input, &c.to_lowercase()), c))
         .filter(|(score, _)| *score >= 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
@@ -179,7 +182,9 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 /// A value as written in a spec, before normalisation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawValue {
-    Int(i64),
+    /// A whole number; wider than Kafka's `long`, so that a value beyond it is reported as out of
+    /// range, with the number as written.
+    Int(i128),
     Float(f64),
     Bool(bool),
     Str(String),
@@ -187,10 +192,11 @@ pub enum RawValue {
 }
 
 impl RawValue {
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         match self {
             RawValue::Int(i) => i.to_string(),
-            RawValue::Float(f) => f.to_string(),
+            // `{:?}` keeps the decimal point: `1e3` reads back as `1000.0`, not as `1000`.
+            RawValue::Float(f) => format!("the decimal number {f:?}"),
             RawValue::Bool(b) => b.to_string(),
             RawValue::Str(s) => format!("\"{s}\""),
             RawValue::List(items) => format!("[{}]", items.join(", ")),
@@ -205,7 +211,7 @@ pub fn normalise(def: &ConfigDef, value: &RawValue) -> Result<String, String> {
     match def.ty {
         ConfigType::Long { min, max } | ConfigType::Int { min, max } => {
             let n = integer(name, value)?;
-            if n < min || n > max {
+            if n < i128::from(min) || n > i128::from(max) {
                 return Err(format!(
                     "`{name}` must be between {} and {}, got {n}",
                     render_bound(min),
@@ -338,22 +344,22 @@ fn not_allowed(name: &str, value: &RawValue, allowed: &[&str]) -> String {
 }
 
 /// Integers, plus durations for `*.ms` and sizes for `*.bytes`, converted exactly.
-fn integer(name: &str, value: &RawValue) -> Result<i64, String> {
+fn integer(name: &str, value: &RawValue) -> Result<i128, String> {
     let text = match value {
         RawValue::Int(i) => return Ok(*i),
         RawValue::Str(s) => s.trim(),
         _ => return Err(integer_error(name, value)),
     };
-    if let Ok(i) = text.parse::<i64>() {
+    if let Ok(i) = text.parse::<i128>() {
         return Ok(i);
     }
     if name.ends_with(".ms") {
-        return duration_ms(text).map_err(|why| {
+        return duration_ms(text).map(i128::from).map_err(|why| {
             format!("`{name}` must be a whole number of milliseconds or a duration like `7d` or `12h`: {why}")
         });
     }
     if name.ends_with(".bytes") {
-        return size_bytes(text).map_err(|why| {
+        return size_bytes(text).map(i128::from).map_err(|why| {
             format!(
                 "`{name}` must be a whole number of bytes or a size like `1GiB` or `500MB`: {why}"
             )
@@ -371,25 +377,61 @@ fn integer_error(name: &str, value: &RawValue) -> String {
         ""
     };
     format!(
-        "`{name}` must be a whole number{hint}, got {}",
-        value.describe()
+        "`{name}` must be a whole number{hint}, got {}{}",
+        value.describe(),
+        write_as(value)
     )
 }
 
+/// For a decimal that is a whole number (`1e3`, `1000.0`): how to write it as one.
+pub fn write_as(value: &RawValue) -> String {
+    match value {
+        RawValue::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+            format!("; write it as `{}`", *f as i64)
+        }
+        _ => String::new(),
+    }
+}
+
 /// `7d`, `12h`, `1h 30m`, `500ms` to milliseconds. Months and years are refused: their length
-/// in milliseconds is a convention, not a fact.
+/// in milliseconds is a convention, not a fact. Errors are ours, naming only the units accepted
+/// here (humantime's own message lists months and years as supported).
 pub fn duration_ms(text: &str) -> Result<i64, String> {
-    let lower = text.to_ascii_lowercase();
-    if text.contains('M') || lower.contains("month") || lower.contains('y') {
+    let calendar = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|unit| !unit.is_empty())
+        .any(|unit| {
+            let lower = unit.to_lowercase();
+            unit == "M"
+                || lower.starts_with("month")
+                || matches!(lower.as_str(), "y" | "year" | "years")
+        });
+    if calendar {
         return Err(format!(
             "`{text}` uses months or years; write days instead (for example `30d`)"
         ));
     }
-    let d: Duration = humantime::parse_duration(text).map_err(|e| format!("`{text}`: {e}"))?;
+    let d: Duration = humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}`: {}", duration_problem(&e)))?;
     if d.subsec_nanos() % 1_000_000 != 0 {
         return Err(format!("`{text}` is not a whole number of milliseconds"));
     }
     i64::try_from(d.as_millis()).map_err(|_| format!("`{text}` is too long"))
+}
+
+/// What is wrong with a duration, in our words.
+fn duration_problem(e: &humantime::DurationError) -> String {
+    use humantime::DurationError;
+    const UNITS: &str = "use `ms`, `s`, `m`, `h`, `d` or `w` (for example `7d` or `1h 30m`)";
+    match e {
+        DurationError::UnknownUnit { unit, .. } => format!("unknown unit `{unit}`; {UNITS}"),
+        DurationError::InvalidCharacter(_) => {
+            format!("durations are whole numbers with units; {UNITS}")
+        }
+        DurationError::NumberExpected(_) => format!("a number is missing; {UNITS}"),
+        DurationError::NumberOverflow => "the number is too large".into(),
+        DurationError::Empty => format!("no duration given; {UNITS}"),
+    }
 }
 
 /// `1GiB` (binary) or `500MB` (decimal) to bytes, refusing fractions of a byte.
@@ -526,6 +568,36 @@ mod tests {
         assert!(norm("retention.ms", RawValue::Int(-2)).is_err());
         let err = norm("retention.ms", RawValue::Str("seven days".into())).unwrap_err();
         assert!(err.contains("duration like `7d`"), "{err}");
+    }
+
+    // Regression: duration errors quoted humantime, which lists months and years as supported
+    // (spec durations refuse them).
+    #[test]
+    fn duration_errors_list_only_the_units_specs_accept() {
+        for text in [
+            "3 fortnights",
+            "1,5h",
+            "7 d x",
+            "",
+            "d",
+            "99999999999999999999d",
+        ] {
+            let err = duration_ms(text).unwrap_err();
+            assert!(
+                !err.contains("month") && !err.contains("year") && !err.contains("ns,"),
+                "{text:?}: {err}"
+            );
+            assert!(err.starts_with(&format!("`{text}`")), "{text:?}: {err}");
+        }
+        let err = duration_ms("3 fortnights").unwrap_err();
+        assert_eq!(
+            err,
+            "`3 fortnights`: unknown unit `fortnights`; use `ms`, `s`, `m`, `h`, `d` or `w` (for example `7d` or `1h 30m`)"
+        );
+        assert!(duration_ms("1,5h").unwrap_err().contains("whole numbers"));
+        assert_eq!(duration_ms("1h 30m"), Ok(5_400_000));
+        // `days` holds a `y` but is no year.
+        assert_eq!(duration_ms("3 days"), Ok(259_200_000));
     }
 
     #[test]

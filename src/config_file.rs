@@ -142,9 +142,10 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
     let file: ConfigFile = serde_yaml::from_str(text).map_err(|e| {
         let message = e.to_string();
         let message = match message.find(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
+            Some(i) => &message[..i],
+            None => &message,
         };
+        let message = crate::diagnostic::plain_serde_error(message);
         let location = match e.location() {
             Some(l) => format!("{}:{}:{}", path.display(), l.line(), l.column()),
             None => path.display().to_string(),
@@ -202,6 +203,35 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert_eq!(err, "no cluster `prod` in `topicgate.yaml` (it has `msk`)");
+    }
+
+    // Regression: serde's Rust words reached the user (`expected struct LimitRule`, `expected i16`).
+    #[test]
+    fn type_mistakes_are_said_without_rust_type_names() {
+        for (text, expect) in [
+            (
+                "policies:\n  min_partitions: 3\n",
+                "`policies.min_partitions` must be a mapping, got the whole number `3` (t.yaml:2:19)",
+            ),
+            (
+                "clusters:\n  a:\n    broker_defaults: {replication_factor: 99999}\n",
+                "`clusters.a.broker_defaults.replication_factor` must be a whole number from -32768 to 32767, got `99999`",
+            ),
+            (
+                "ignore: tmp\n",
+                "`ignore` must be a list, got the string \"tmp\"",
+            ),
+            (
+                "policies:\n  retention: [1h]\n",
+                "`policies.retention` must be a mapping, got a list",
+            ),
+        ] {
+            let err = parse(Path::new("t.yaml"), text).unwrap_err().to_string();
+            assert!(err.contains(expect), "{text:?}: {err}");
+            for rust in ["struct", "i16", "i64", "u32", "invalid type", "sequence"] {
+                assert!(!err.contains(rust), "{text:?}: {err}");
+            }
+        }
     }
 
     #[test]

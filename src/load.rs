@@ -591,21 +591,33 @@ impl Walker<'_> {
     }
 
     fn count(&mut self, v: &Value, pos: Option<Pos>, key: &str, max: i64) -> Option<i64> {
-        match v.as_i64() {
-            Some(n) if n >= 1 && n <= max => Some(n),
-            Some(n) if n < 1 => {
-                self.error(pos, format!("`{key}` must be at least 1, got {n}"));
-                None
-            }
-            Some(n) => {
-                self.error(pos, format!("`{key}` must be at most {max}, got {n}"));
-                None
-            }
-            None => {
+        let raw = match v {
+            Value::Number(n) => number(n),
+            _ => {
                 self.error(
                     pos,
                     format!("`{key}` must be a whole number, got {}", kind(v)),
                 );
+                return None;
+            }
+        };
+        match raw {
+            RawValue::Int(n) if n >= 1 && n <= i128::from(max) => i64::try_from(n).ok(),
+            RawValue::Int(n) if n < 1 => {
+                self.error(pos, format!("`{key}` must be at least 1, got {n}"));
+                None
+            }
+            RawValue::Int(n) => {
+                self.error(pos, format!("`{key}` must be at most {max}, got {n}"));
+                None
+            }
+            other => {
+                let message = format!(
+                    "`{key}` must be a whole number, got {}{}",
+                    other.describe(),
+                    config_catalog::write_as(&other)
+                );
+                self.error(pos, message);
                 None
             }
         }
@@ -730,10 +742,7 @@ impl Walker<'_> {
                 self.warning(kpos, format!("`{key}` was removed in Kafka {version}; brokers from {version} on reject or ignore it"));
             }
             let raw = match val {
-                Value::Number(n) => match n.as_i64() {
-                    Some(i) => RawValue::Int(i),
-                    None => RawValue::Float(n.as_f64().unwrap_or(f64::NAN)),
-                },
+                Value::Number(n) => number(n),
                 Value::Bool(b) => RawValue::Bool(*b),
                 Value::String(s) => RawValue::Str(s.clone()),
                 Value::Sequence(items) => {
@@ -770,6 +779,24 @@ impl Walker<'_> {
         }
         out
     }
+}
+
+/// A YAML number as written: a whole number whatever its size (serde_yaml keeps one beyond
+/// `i64` as `u64`, and one beyond that as a float; all are far out of any range here), otherwise
+/// a decimal.
+fn number(n: &serde_yaml::Number) -> RawValue {
+    if let Some(i) = n.as_i64() {
+        return RawValue::Int(i.into());
+    }
+    if let Some(u) = n.as_u64() {
+        return RawValue::Int(u.into());
+    }
+    let f = n.as_f64().unwrap_or(f64::NAN);
+    if f.is_finite() && f.abs() >= 9.2e18 {
+        // Integral at this size; `as` saturates at i128's bounds, still out of every range.
+        return RawValue::Int(f as i128);
+    }
+    RawValue::Float(f)
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
@@ -983,6 +1010,32 @@ mod tests {
         );
     }
 
+    // Regression: 2^63 was "must be a whole number, got an integer", `1e3` was "got 1000", and
+    // `Retention.MS` / `Partitions` got no "did you mean".
+    #[test]
+    fn numbers_are_described_as_they_are_and_case_slips_get_a_suggestion() {
+        let (_, diags) = parse(
+            "topics:\n  - name: a\n    partitions: 9223372036854775808\n    replication_factor: 1e3\n    configs:\n      retention.ms: 1e3\n      segment.ms: 9223372036854775808\n      Retention.MS: 5\n      segment.bytes: 1.5\n  - name: b\n    Partitions: 1\n    replication_factor: 1\n",
+        );
+        let got = messages(&diags);
+        let expect = [
+            "`partitions` must be at most 2147483647, got 9223372036854775808 (t.yaml:3:17)",
+            "`replication_factor` must be a whole number, got the decimal number 1000.0; write it as `1000` (t.yaml:4:25)",
+            "`retention.ms` must be a whole number of milliseconds or a duration like `7d`, got the decimal number 1000.0; write it as `1000` (t.yaml:6:21)",
+            "`segment.ms` must be between 1 and 9223372036854775807 (Long.MAX_VALUE), got 9223372036854775808 (t.yaml:7:19)",
+            "`Retention.MS` is not a Kafka topic-level config; did you mean `retention.ms`? (t.yaml:8:7)",
+            "`segment.bytes` must be a whole number of bytes or a size like `1GiB`, got the decimal number 1.5 (t.yaml:9:22)",
+            "unknown key `Partitions` in a topic entry; did you mean `partitions`? (t.yaml:11:5)",
+        ];
+        for e in expect {
+            assert!(
+                got.iter().any(|g| g.contains(e)),
+                "missing {e:?} in {got:#?}"
+            );
+        }
+        assert_eq!(got.len(), expect.len(), "{got:#?}");
+    }
+
     const ONE: &str = "topics:\n  - name: NAME\n    partitions: 1\n    replication_factor: 1\n";
 
     fn write(path: &Path, topic: &str) {
@@ -1057,7 +1110,7 @@ mod tests {
             "topics:\n  - name: bad\n    partitions: 0\n    replication_factor: 1\n",
         )
         .unwrap();
-        let err = load(&[dir.clone()]).unwrap_err();
+        let err = load(std::slice::from_ref(&dir)).unwrap_err();
         assert!(
             !err.unreadable,
             "the named path was readable: a validation failure"

@@ -36,6 +36,61 @@ impl Snapshot {
         }
     }
 
+    /// Everything that makes the snapshot impossible as a description of a cluster: a `taken_at`
+    /// that is not a time or is in the future (beyond a few minutes of clock skew), topics with
+    /// illegal names, fewer than 1 partition or a replication factor below 1, broker defaults
+    /// below 1. Empty when it is plausible.
+    pub fn problems(&self, now: SystemTime) -> Vec<String> {
+        const SKEW: Duration = Duration::from_secs(5 * 60);
+        let mut out = Vec::new();
+        match humantime::parse_rfc3339(&self.taken_at) {
+            Err(_) => out.push(format!(
+                "`taken_at` is `{}`, not a time like `2026-11-24T02:00:00Z` (RFC 3339, UTC)",
+                self.taken_at
+            )),
+            Ok(taken) => {
+                if let Ok(ahead) = taken.duration_since(now) {
+                    if ahead > SKEW {
+                        out.push(format!(
+                            "`taken_at` is `{}`, {} after now: a snapshot cannot come from the future (is a clock wrong?)",
+                            self.taken_at,
+                            humantime::format_duration(Duration::from_secs(ahead.as_secs()))
+                        ));
+                    }
+                }
+            }
+        }
+        for (name, topic) in &self.cluster.topics {
+            if let Err(why) = crate::load::check_topic_name(name) {
+                out.push(why);
+            }
+            if topic.partitions < 1 {
+                out.push(format!(
+                    "topic `{name}`: `partitions` is {}; a topic has at least 1",
+                    topic.partitions
+                ));
+            }
+            if topic.replication_factor < 1 {
+                out.push(format!(
+                    "topic `{name}`: `replication_factor` is {}; a topic has at least 1",
+                    topic.replication_factor
+                ));
+            }
+        }
+        let defaults = &self.cluster.broker_defaults;
+        if let Some(n) = defaults.num_partitions.filter(|n| *n < 1) {
+            out.push(format!(
+                "`broker_defaults.num_partitions` is {n}; it is at least 1"
+            ));
+        }
+        if let Some(n) = defaults.default_replication_factor.filter(|n| *n < 1) {
+            out.push(format!(
+                "`broker_defaults.default_replication_factor` is {n}; it is at least 1"
+            ));
+        }
+        out
+    }
+
     /// How long ago it was taken (zero if in the future).
     pub fn age(&self, now: SystemTime) -> Option<Duration> {
         let taken = humantime::parse_rfc3339(&self.taken_at).ok()?;
@@ -52,6 +107,11 @@ pub enum SnapshotError {
     },
     #[error("`{}` is not a topicgate snapshot: {reason}", .path.display())]
     Invalid { path: PathBuf, reason: String },
+    #[error("`{}` is not a valid snapshot ({} problem(s)): {}", .path.display(), .problems.len(), .problems.join("; "))]
+    Implausible {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
 }
 
 pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
@@ -67,7 +127,30 @@ pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
         serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
     crate::document::check_format(&value, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION)
         .map_err(invalid)?;
-    serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
+    // From the text, not the value, so that a mistake has a line.
+    let snapshot: Snapshot = serde_json::from_str(&text).map_err(|e| {
+        let message = e.to_string();
+        let message = message
+            .find(" at line ")
+            .map_or(&*message, |i| &message[..i]);
+        let pos = (e.line() > 0).then(|| crate::position::Pos {
+            line: e.line(),
+            col: e.column(),
+        });
+        invalid(format!(
+            "{} ({})",
+            crate::diagnostic::plain_serde_error(message),
+            crate::diagnostic::location(path, pos)
+        ))
+    })?;
+    let problems = snapshot.problems(SystemTime::now());
+    if !problems.is_empty() {
+        return Err(SnapshotError::Implausible {
+            path: path.into(),
+            problems,
+        });
+    }
+    Ok(snapshot)
 }
 
 /// A read-only cluster served from a snapshot.
@@ -148,6 +231,76 @@ mod tests {
             served.source.starts_with("snapshot ")
                 && served.source.ends_with("taken at 2026-11-24T02:00:00Z")
         );
+    }
+
+    // Regression: a snapshot with a `taken_at` in the future or unparseable, negative partitions,
+    // replication factor 0 or an illegal topic name was accepted as the truth about a cluster.
+    #[test]
+    fn an_impossible_snapshot_is_refused_with_every_problem() {
+        let mut snap = Snapshot::new(
+            msk(vec![
+                ("ok", kafka_topic(3, 3, &[])),
+                ("neg", kafka_topic(1, 3, &[])),
+                ("rf0", kafka_topic(1, 3, &[])),
+                ("bad name", kafka_topic(1, 3, &[])),
+            ]),
+            humantime::parse_rfc3339("2026-11-24T02:00:00Z").unwrap(),
+        );
+        snap.cluster.topics.get_mut("neg").unwrap().partitions = -4;
+        snap.cluster
+            .topics
+            .get_mut("rf0")
+            .unwrap()
+            .replication_factor = 0;
+        let now = humantime::parse_rfc3339("2026-11-24T01:00:00Z").unwrap();
+        let problems = snap.problems(now);
+        let text = problems.join("\n");
+        for expect in [
+            "`taken_at` is `2026-11-24T02:00:00Z`, 1h after now",
+            "topic `neg`: `partitions` is -4; a topic has at least 1",
+            "topic `rf0`: `replication_factor` is 0; a topic has at least 1",
+            "topic name `bad name`",
+        ] {
+            assert!(text.contains(expect), "missing {expect:?} in {text}");
+        }
+        assert_eq!(problems.len(), 4, "{text}");
+        snap.taken_at = "yesterday".into();
+        assert!(snap.problems(now)[0]
+            .contains("`taken_at` is `yesterday`, not a time like `2026-11-24T02:00:00Z`"));
+
+        // Read from a file: refused (the caller exits 2), naming the file and every problem.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        std::fs::write(&path, serde_json::to_vec(&snap).unwrap()).unwrap();
+        let err = read(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("s.json` is not a valid snapshot (4 problem(s))"),
+            "{err}"
+        );
+        assert!(err.contains("topic `neg`"), "{err}");
+    }
+
+    // Regression: serde's Rust words reached the user from a malformed snapshot.
+    #[test]
+    fn a_malformed_snapshot_is_said_in_words_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut doc = serde_json::to_value(Snapshot::new(
+            msk(vec![("a", kafka_topic(1, 3, &[]))]),
+            SystemTime::now(),
+        ))
+        .unwrap();
+        doc["cluster"]["topics"]["a"]["replication_factor"] = serde_json::json!(70000);
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        std::fs::write(&path, &text).unwrap();
+        let line = text.lines().position(|l| l.contains("70000")).unwrap() + 1;
+        let err = read(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("must be a whole number from -32768 to 32767, got `70000`"),
+            "{err}"
+        );
+        assert!(err.contains(&format!("s.json:{line}:")), "{err}");
+        assert!(!err.contains("i16"), "{err}");
     }
 
     #[test]

@@ -491,3 +491,45 @@ fn plan_out_never_writes_over_a_spec_file() {
     std::fs::write(dir.path().join("empty.json"), "").unwrap();
     assert_eq!(plan("empty.json").status.code(), Some(0));
 }
+
+// Regression: a snapshot with impossible contents was accepted; and a document of another kind
+// was described in Rust `Debug` text (`found Some("topicgate-plan")`).
+#[test]
+fn an_impossible_snapshot_or_another_document_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("cluster.json");
+    write_snapshot(&snapshot, &[("orders", 1, 1)]);
+    let text = std::fs::read_to_string(&snapshot)
+        .unwrap()
+        .replace("\"partitions\": 1", "\"partitions\": -3");
+    std::fs::write(&snapshot, text).unwrap();
+    let out = topicgate()
+        .args(["check", "--state"])
+        .arg(&snapshot)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("cluster.json` is not a valid snapshot (1 problem(s)): topic `orders`: `partitions` is -3"), "{err}");
+
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"format": "topicgate-plan", "format_version": 1}"#,
+    )
+    .unwrap();
+    let out = topicgate()
+        .args(["check", "--state"])
+        .arg(&plan)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("expected format `topicgate-snapshot` version 1, found format `topicgate-plan` and version 1"),
+        "{err}"
+    );
+    assert!(!err.contains("Some("), "{err}");
+}
