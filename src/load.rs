@@ -291,11 +291,11 @@ pub fn is_spec_name(path: &Path) -> bool {
     is_yaml && !is_settings && !is_hidden(path)
 }
 
-/// `topicgate.yaml` / `topicgate.yml`, in any case (a case-insensitive file system finds the
-/// settings file under any of them).
+/// `topicgate.yaml` / `topicgate.yml`: topicgate's settings file, never a spec. (Exactly these
+/// names: a spec file named `TopicGate.yaml` is still read. `export` writes lower-case names
+/// only, so it never writes one a case-insensitive file system would take for these.)
 pub fn is_settings_name(name: &str) -> bool {
-    name.eq_ignore_ascii_case(crate::config_file::DEFAULT_FILE)
-        || name.eq_ignore_ascii_case("topicgate.yml")
+    name == crate::config_file::DEFAULT_FILE || name == "topicgate.yml"
 }
 
 /// What a failed step of the walk means, said about the entry it failed on. A link back to a

@@ -113,8 +113,13 @@ fn read_plan(file: &std::path::Path) -> Result<Plan> {
     if let Err(why) = crate::document::check_format(&value, PLAN_FORMAT, PLAN_FORMAT_VERSION) {
         bail!("`{}` is not a saved plan: {why}", file.display());
     }
-    serde_json::from_value(value)
-        .with_context(|| format!("`{}` is not a valid plan", file.display()))
+    serde_json::from_value(value).map_err(|e| {
+        anyhow::anyhow!(
+            "`{}` is not a valid plan: {}",
+            file.display(),
+            crate::diagnostic::plain_serde_error(&e.to_string())
+        )
+    })
 }
 
 /// Asks on the terminal; refuses to go on without one.
