@@ -29,7 +29,9 @@ pub const TOPIC_KEYS: &[&str] = &[
 #[error("{} problem(s) in the specs", .diagnostics.iter().filter(|d| d.severity == Severity::Error).count())]
 pub struct LoadError {
     pub diagnostics: Vec<Diagnostic>,
-    /// A path could not be read at all (as opposed to a file with invalid content).
+    /// A path the caller named does not exist or cannot be used (a wrong argument: exit 2), as
+    /// opposed to problems found inside it (dangling links, unreadable entries, invalid content),
+    /// which make the specs invalid.
     pub unreadable: bool,
 }
 
