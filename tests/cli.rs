@@ -321,3 +321,52 @@ fn the_examples_stay_valid() {
         );
     }
 }
+
+#[test]
+fn a_long_non_ascii_topic_name_is_an_error_not_a_panic() {
+    // Regression: a name over 249 bytes with `é` at byte 39 was sliced by byte and panicked (exit 101).
+    let name = format!("{}é{}", "a".repeat(39), "a".repeat(220));
+    let dir = spec_dir(&[(
+        "t.yaml",
+        &format!("topics:\n  - name: {name}\n    partitions: 1\n    replication_factor: 1\n"),
+    )]);
+    let out = topicgate()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("t.yaml:2:11"), "{}", stdout(&out));
+    let out = topicgate()
+        .args([
+            "gate",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--require",
+            &name,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`--require "), "{}", stderr(&out));
+    let file = dir.path().join("required.txt");
+    std::fs::write(&file, format!("{name}\n")).unwrap();
+    let out = topicgate()
+        .args([
+            "gate",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--require-file",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("required.txt:1"), "{}", stderr(&out));
+}
