@@ -370,3 +370,54 @@ fn a_long_non_ascii_topic_name_is_an_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("required.txt:1"), "{}", stderr(&out));
 }
+
+#[test]
+fn topicgate_yaml_contradictions_are_all_reported_with_their_lines() {
+    // Regression: a cluster defined twice silently replaced the first, and contradictory policies,
+    // invalid allowed values, broker defaults of 0 or -1 and a bad `ignore:` regex were accepted
+    // (or caught later without a line), one at a time.
+    let dir = spec_dir(&[(
+        "topicgate.yaml",
+        "clusters:
+  prod:
+    bootstrap_servers: a:9092
+    broker_defaults: {partitions: 1}
+  prod:
+    broker_defaults:
+      partitions: 0
+      replication_factor: -1
+ignore:
+  - '^tmp\\.'
+  - '(unclosed'
+policies:
+  min_partitions: {value: 12}
+  max_partitions: {value: 3}
+  allowed_values:
+    configs:
+      cleanup.policy: [delete, compacted]
+  retention: {min: 30d, max: 1d}
+",
+    )]);
+    let out = topicgate()
+        .current_dir(dir.path())
+        .args(["validate", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    for expected in [
+        "cluster `prod` is defined twice (first at line 2)",
+        "(topicgate.yaml:5:3)",
+        "`broker_defaults.partitions` of cluster `prod` must be at least 1, got 0 (topicgate.yaml:7:",
+        "`broker_defaults.replication_factor` of cluster `prod` must be at least 1, got -1 (topicgate.yaml:8:",
+        "ignore pattern `(unclosed` is not a valid regex: unclosed group (topicgate.yaml:11:5)",
+        "policies.min_partitions: 12 is above policies.max_partitions: 3",
+        "(topicgate.yaml:13:",
+        "policies.allowed_values: `cleanup.policy` must be one of `compact`, `delete`, got \"compacted\"",
+        "(topicgate.yaml:17:",
+        "policies.retention: `min` (30d) is above `max` (1d)",
+        "(topicgate.yaml:18:",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+}
