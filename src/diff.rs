@@ -42,6 +42,7 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
         blocked: Vec::new(),
         warnings: Vec::new(),
         before: actual.map(TopicBasis::of),
+        policy_exceptions: spec.policy_exceptions.clone(),
     };
     if spec.delete {
         actual?;

@@ -220,10 +220,10 @@ impl Cluster for KafkaCluster {
             );
         }
         let brokers: Vec<i32> = metadata.brokers().iter().map(|b| b.id()).collect();
-        let cluster_id = self
-            .admin
-            .inner()
-            .fetch_cluster_id(Duration::from_millis(1));
+        // The metadata just read carries the cluster id, so this returns at once; a broker
+        // that reports none answers `None` at once too. A deadline of a millisecond could miss
+        // it, and a saved plan's cluster check rests on it: use the request deadline.
+        let cluster_id = self.admin.inner().fetch_cluster_id(self.settings.timeout);
 
         // All topics' configs, in chunks sent concurrently, and each broker's defaults.
         let names: Vec<&str> = topics.keys().map(String::as_str).collect();
