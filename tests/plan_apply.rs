@@ -783,3 +783,101 @@ fn a_saved_plan_is_held_to_the_policies_with_the_specs_exceptions() {
     );
     assert_eq!(state(&broker).topics["orders.created"].partitions, 3);
 }
+
+#[test]
+fn a_topic_that_sets_every_once_standard_key_converges_and_shows_no_drift() {
+    // Regression: on a broker that reports only set configs, a topic setting all the "standard"
+    // keys was taken for a full Kafka response: apply never converged, check reported drift.
+    let broker = Broker::start();
+    let spec = "topics:
+  - name: orders.everything
+    partitions: 1
+    replication_factor: 1
+    configs:
+      cleanup.policy: delete
+      compression.type: zstd
+      delete.retention.ms: 1d
+      file.delete.delay.ms: 1m
+      flush.messages: 10000
+      flush.ms: 1s
+      index.interval.bytes: 4096
+      max.compaction.lag.ms: 7d
+      max.message.bytes: 1MiB
+      min.cleanable.dirty.ratio: 0.5
+      min.compaction.lag.ms: 0
+      min.insync.replicas: 1
+      preallocate: false
+      retention.bytes: 1GiB
+      retention.ms: 7d
+      segment.bytes: 512MiB
+      segment.index.bytes: 10MiB
+      segment.jitter.ms: 0
+      segment.ms: 1d
+      unclean.leader.election.enable: false
+";
+    let specs = spec_dir(&[("orders.yaml", spec)]);
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(overrides(&broker, "orders.everything").len(), 20);
+    let out = topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "second plan not empty:\n{}",
+        stdout(&out)
+    );
+    let out = topicgate_on(&broker)
+        .args([
+            "check",
+            "--broker-defaults",
+            "partitions=4,replication_factor=1",
+        ])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains("drift"), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("broker-default-topic"),
+        "{}",
+        stdout(&out)
+    );
+    let out = topicgate_on(&broker)
+        .args([
+            "gate",
+            "--require",
+            "orders.everything",
+            "--broker-defaults",
+            "partitions=4,replication_factor=1",
+        ])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

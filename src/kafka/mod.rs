@@ -277,7 +277,6 @@ impl Cluster for KafkaCluster {
                         (e.name.clone(), entry)
                     })
                     .collect();
-                topic.config_view = ConfigView::detect(&topic.configs);
             }
         }
         // Topics whose configs the broker did not return are marked, not guessed.
@@ -285,6 +284,18 @@ impl Cluster for KafkaCluster {
             if !described.contains(name) {
                 topic.configs_error = Some("the broker did not return this topic's configs".into());
             }
+        }
+        // How this broker reports configs is decided once, from all of its answers: one topic's
+        // response alone cannot tell a set-only broker from Kafka (a spec can set any key).
+        let view = ConfigView::detect(
+            topics
+                .iter()
+                .filter(|(name, _)| described.contains(*name))
+                .map(|(_, t)| &t.configs),
+        );
+        log::debug!("topic configs reported as {view:?}");
+        for topic in topics.values_mut() {
+            topic.config_view = view;
         }
 
         let mut defaults = BrokerDefaults::default();
