@@ -30,7 +30,8 @@ pub struct ConfigEntry {
     pub read_only: bool,
 }
 
-/// How a broker reported a topic's configs.
+/// How a broker reported a topic's configs. Decided once per describe (the same for every topic
+/// of it) from the responses themselves: see `ConfigView::detect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfigView {
@@ -42,36 +43,43 @@ pub enum ConfigView {
     SetOnly,
 }
 
-/// Keys every Apache Kafka (2.x to 4.x) DescribeConfigs response for a topic contains. A response
-/// without all of them came from a broker that reports only the configs that were set.
-/// N.B. KAFKA.md (Tansu): such brokers label the set entries `DEFAULT_CONFIG`.
-pub(crate) const STANDARD_KEYS: &[&str] = &[
-    "cleanup.policy",
-    "compression.type",
-    "delete.retention.ms",
-    "file.delete.delay.ms",
-    "flush.messages",
-    "flush.ms",
-    "index.interval.bytes",
-    "max.compaction.lag.ms",
-    "max.message.bytes",
-    "min.cleanable.dirty.ratio",
-    "min.compaction.lag.ms",
-    "min.insync.replicas",
-    "preallocate",
-    "retention.bytes",
-    "retention.ms",
-    "segment.bytes",
-    "segment.index.bytes",
-    "segment.jitter.ms",
-    "segment.ms",
-    "unclean.leader.election.enable",
-];
+/// The fewest entries Apache Kafka returns for a topic: every topic-level config it knows (25 in
+/// Kafka 2.1, 26 in 3.0, more since), whether set or not. Specs set a handful.
+pub const FULL_RESPONSE_MIN: usize = 25;
 
 impl ConfigView {
-    /// Tells from the response itself which kind it is (never from the broker's name).
-    pub fn detect(configs: &BTreeMap<String, ConfigEntry>) -> ConfigView {
-        if STANDARD_KEYS.iter().all(|k| configs.contains_key(*k)) {
+    /// Tells from the topic responses of one describe which kind they are: a capability of the
+    /// broker, decided from what a spec cannot fake, never from which keys are present (a spec
+    /// can set any key) nor from the broker's name.
+    ///
+    /// - Sources: Apache Kafka labels an override `DYNAMIC_TOPIC_CONFIG` and an inherited value
+    ///   `STATIC_BROKER_CONFIG` and the like, and flags read-only and sensitive entries. Any such
+    ///   entry means the sources can be trusted: `Full`. N.B. KAFKA.md (Tansu): a broker that
+    ///   reports only set configs labels them all `DEFAULT_CONFIG`.
+    /// - Shape, when every entry says `DEFAULT_CONFIG` (a Kafka on which nothing is overridden,
+    ///   or a set-only broker): Kafka returns every topic-level config for every topic, so its
+    ///   responses are never empty, all have the same keys, and at least `FULL_RESPONSE_MIN` of
+    ///   them. Anything else reports only what was set: `SetOnly`.
+    pub fn detect<'a>(
+        responses: impl IntoIterator<Item = &'a BTreeMap<String, ConfigEntry>>,
+    ) -> ConfigView {
+        let responses: Vec<&BTreeMap<String, ConfigEntry>> = responses.into_iter().collect();
+        let labelled = responses.iter().flat_map(|r| r.values()).any(|e| {
+            !matches!(
+                e.source,
+                ConfigSource::DefaultConfig | ConfigSource::Unknown
+            ) || e.read_only
+                || e.sensitive
+        });
+        if labelled {
+            return ConfigView::Full;
+        }
+        let Some(first) = responses.first() else {
+            return ConfigView::SetOnly;
+        };
+        let full_shape =
+            first.len() >= FULL_RESPONSE_MIN && responses.iter().all(|r| r.keys().eq(first.keys()));
+        if full_shape {
             ConfigView::Full
         } else {
             ConfigView::SetOnly
@@ -145,7 +153,7 @@ impl TopicState {
                         .collect()
                 })
                 .collect(),
-            config_view: ConfigView::detect(&configs),
+            config_view: ConfigView::detect([&configs]),
             configs,
             configs_error: None,
         }
@@ -173,6 +181,7 @@ pub struct ClusterState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{kafka_topic, sparse_topic, KAFKA_TOPIC_CONFIGS};
 
     fn entry(value: &str, source: ConfigSource) -> ConfigEntry {
         ConfigEntry {
@@ -183,37 +192,106 @@ mod tests {
         }
     }
 
-    /// A topic as Apache Kafka describes it: every key present, overrides marked.
-    fn kafka_topic(overrides: &[(&str, &str)]) -> TopicState {
-        let mut configs: BTreeMap<String, ConfigEntry> = STANDARD_KEYS
+    /// The keys Kafka's fixture topic reports, every one labelled `DEFAULT_CONFIG`: a Kafka on
+    /// which nothing is overridden or inherited from the broker's configuration.
+    fn all_defaults() -> BTreeMap<String, ConfigEntry> {
+        KAFKA_TOPIC_CONFIGS
             .iter()
-            .map(|k| (k.to_string(), entry("0", ConfigSource::DefaultConfig)))
-            .collect();
-        configs.insert(
-            "retention.ms".into(),
-            entry("604800000", ConfigSource::StaticBrokerConfig),
-        );
-        for (k, v) in overrides {
-            configs.insert(k.to_string(), entry(v, ConfigSource::DynamicTopicConfig));
-        }
-        TopicState {
-            partitions: 1,
-            replication_factor: 3,
-            assignment: vec![vec![1, 2, 3]],
-            config_view: ConfigView::detect(&configs),
-            configs,
-            configs_error: None,
-        }
+            .map(|k| (k.to_string(), entry("1", ConfigSource::DefaultConfig)))
+            .collect()
     }
 
     #[test]
     fn full_responses_count_only_dynamic_topic_entries_as_overrides() {
-        let t = kafka_topic(&[("cleanup.policy", "compact")]);
+        let t = kafka_topic(1, 3, &[("cleanup.policy", "compact")]);
         assert_eq!(t.config_view, ConfigView::Full);
         let o = t.overrides();
         assert_eq!(o.len(), 1, "{o:?}");
         assert_eq!(o["cleanup.policy"], "compact");
-        assert!(kafka_topic(&[]).overrides().is_empty());
+        assert!(kafka_topic(1, 3, &[]).overrides().is_empty());
+    }
+
+    #[test]
+    fn a_kafka_response_is_recognised_by_its_sources_or_its_shape() {
+        let overridden = kafka_topic(1, 3, &[("retention.ms", "5")]);
+        let plain = kafka_topic(1, 3, &[]);
+        assert_eq!(
+            ConfigView::detect([&overridden.configs, &plain.configs]),
+            ConfigView::Full
+        );
+        // Nothing overridden, nothing inherited from the broker: the shape tells.
+        let (a, b) = (all_defaults(), all_defaults());
+        assert_eq!(ConfigView::detect([&a, &b]), ConfigView::Full);
+        // One read-only or sensitive entry is enough to show the sources are Kafka's.
+        let mut flagged = BTreeMap::new();
+        flagged.insert(
+            "retention.ms".to_string(),
+            ConfigEntry {
+                read_only: true,
+                ..entry("1", ConfigSource::DefaultConfig)
+            },
+        );
+        assert_eq!(ConfigView::detect([&flagged]), ConfigView::Full);
+    }
+
+    #[test]
+    fn a_set_only_response_is_recognised_whatever_keys_a_spec_sets() {
+        // Regression: a topic setting every once-"standard" key on a broker that reports only
+        // set configs (all labelled DEFAULT_CONFIG) was taken for a full Kafka response.
+        let set: Vec<(&str, &str)> = [
+            "cleanup.policy",
+            "compression.type",
+            "delete.retention.ms",
+            "file.delete.delay.ms",
+            "flush.messages",
+            "flush.ms",
+            "index.interval.bytes",
+            "max.compaction.lag.ms",
+            "max.message.bytes",
+            "min.cleanable.dirty.ratio",
+            "min.compaction.lag.ms",
+            "min.insync.replicas",
+            "preallocate",
+            "retention.bytes",
+            "retention.ms",
+            "segment.bytes",
+            "segment.index.bytes",
+            "segment.jitter.ms",
+            "segment.ms",
+            "unclean.leader.election.enable",
+        ]
+        .iter()
+        .map(|k| (*k, "1"))
+        .collect();
+        let everything = sparse_topic(1, 1, &set);
+        assert_eq!(
+            ConfigView::detect([&everything.configs]),
+            ConfigView::SetOnly
+        );
+        assert_eq!(everything.overrides().len(), 20);
+        // With other topics: an empty response, or different keys, is never Kafka's.
+        let nothing = sparse_topic(4, 1, &[]);
+        let some = sparse_topic(1, 1, &[("retention.ms", "1000")]);
+        assert_eq!(
+            ConfigView::detect([&everything.configs, &nothing.configs]),
+            ConfigView::SetOnly
+        );
+        assert_eq!(
+            ConfigView::detect([&everything.configs, &some.configs]),
+            ConfigView::SetOnly
+        );
+        // Every key Kafka knows set on one topic alone is the limit of what the shape can tell.
+        let (a, mut b) = (all_defaults(), all_defaults());
+        b.remove("segment.ms");
+        assert_eq!(ConfigView::detect([&a, &b]), ConfigView::SetOnly);
+    }
+
+    #[test]
+    fn the_kafka_fixture_reports_every_catalog_config_of_its_version() {
+        assert!(KAFKA_TOPIC_CONFIGS.len() >= FULL_RESPONSE_MIN);
+        for key in KAFKA_TOPIC_CONFIGS {
+            assert!(crate::config_catalog::lookup(key).is_some(), "{key}");
+        }
     }
 
     #[test]
@@ -224,7 +302,7 @@ mod tests {
             entry("1000", ConfigSource::DefaultConfig),
         )]
         .into();
-        assert_eq!(ConfigView::detect(&configs), ConfigView::SetOnly);
+        assert_eq!(ConfigView::detect([&configs]), ConfigView::SetOnly);
         let t = TopicState {
             partitions: 4,
             replication_factor: 1,

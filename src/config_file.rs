@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::broker_defaults::GivenDefaults;
 use crate::policy::{CompiledPolicies, Policies};
+use crate::position::{Pos, Step};
 
 /// The default file name, looked up in the current directory.
 pub const DEFAULT_FILE: &str = "topicgate.yaml";
@@ -74,6 +75,12 @@ pub enum ConfigFileError {
     },
     #[error("{message} ({location})")]
     Invalid { message: String, location: String },
+    /// Every problem found, for mistakes that are collected rather than reported one at a time.
+    #[error("{}", render_problems(.path, .problems))]
+    Problems {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
     #[error("no cluster `{name}` in `{}`{}", .file.display(), if .known.is_empty() { String::new() } else { format!(" (it has {})", .known.join(", ")) })]
     UnknownCluster {
         name: String,
@@ -110,29 +117,175 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigFileError> {
         path: path.clone(),
         source,
     })?;
-    let file = parse(&path, &text)?;
-    let policies = file.policies.compile().map_err(|message| {
-        // `policies.RULE...`: point at the rule.
-        let rule = message
-            .split([':', '.'])
-            .nth(1)
-            .unwrap_or_default()
-            .to_string();
-        let pos = crate::position::index(&text).and_then(|root| {
-            root.get("policies")
-                .and_then(|p| p.key_pos(&rule))
-                .or(root.key_pos("policies"))
-        });
-        ConfigFileError::Invalid {
-            message,
-            location: crate::diagnostic::location(&path, pos),
+    // Every problem at once: repeated keys, then what parsing or validation finds.
+    let problems = duplicates(&path, &text);
+    let merge = |mut problems: Vec<Problem>, e: ConfigFileError| match e {
+        // serde_yaml refuses a repeated struct field by itself; the repeat is reported already.
+        ConfigFileError::Invalid { message, .. }
+            if !problems.is_empty() && message.contains("duplicate") =>
+        {
+            ConfigFileError::Problems {
+                path: path.clone(),
+                problems,
+            }
         }
-    })?;
+        ConfigFileError::Invalid { message, location } => {
+            problems.push(Problem { message, location });
+            ConfigFileError::Problems {
+                path: path.clone(),
+                problems,
+            }
+        }
+        ConfigFileError::Problems { problems: more, .. } => {
+            problems.extend(more);
+            ConfigFileError::Problems {
+                path: path.clone(),
+                problems,
+            }
+        }
+        other => other,
+    };
+    let file = match parse(&path, &text) {
+        Ok(file) => file,
+        Err(e) => return Err(merge(problems, e)),
+    };
+    let policies = match validate(&path, &text, &file) {
+        Ok(policies) => policies,
+        Err(e) => return Err(merge(problems, e)),
+    };
+    if !problems.is_empty() {
+        return Err(ConfigFileError::Problems { path, problems });
+    }
     Ok(Some(Loaded {
         path,
         file,
         policies,
     }))
+}
+
+/// Every repeated key, wherever it is. A map keeps the last of repeated keys, so a repeat would
+/// silently replace the first; a cluster defined twice is the dangerous case.
+pub fn duplicates(path: &Path, text: &str) -> Vec<Problem> {
+    let Some(root) = crate::position::index(text) else {
+        return Vec::new();
+    };
+    let clusters: Vec<Pos> = root
+        .get("clusters")
+        .map(|c| {
+            c.duplicate_keys()
+                .into_iter()
+                .map(|(_, _, again)| again)
+                .collect()
+        })
+        .unwrap_or_default();
+    root.all_duplicate_keys()
+        .into_iter()
+        .map(|(key, first, again)| Problem {
+            message: if clusters.contains(&again) {
+                format!(
+                    "cluster `{key}` is defined twice (first at line {}); keep one definition",
+                    first.line
+                )
+            } else {
+                format!(
+                    "`{key}` appears twice (first at line {}); keep one",
+                    first.line
+                )
+            },
+            location: crate::diagnostic::location(path, Some(again)),
+        })
+        .collect()
+}
+
+/// Checks what parsing cannot: broker defaults below 1, `ignore:` patterns that do not compile,
+/// and the policies (each rule, and rules that contradict each other). Every problem is
+/// collected, each with its file:line, before failing.
+pub fn validate(
+    path: &Path,
+    text: &str,
+    file: &ConfigFile,
+) -> Result<CompiledPolicies, ConfigFileError> {
+    let root = crate::position::index(text);
+    let at = |steps: &[Step]| {
+        let pos = root.as_ref().map(|r| r.find(steps));
+        crate::diagnostic::location(path, pos)
+    };
+    let mut problems = Vec::new();
+    for (name, cluster) in &file.clusters {
+        let given = &cluster.broker_defaults;
+        let counts = [
+            ("partitions", given.partitions.map(i64::from)),
+            (
+                "replication_factor",
+                given.replication_factor.map(i64::from),
+            ),
+        ];
+        for (key, value) in counts {
+            if let Some(n) = value.filter(|n| *n < 1) {
+                problems.push(Problem {
+                    message: format!(
+                        "`broker_defaults.{key}` of cluster `{name}` must be at least 1, got {n}"
+                    ),
+                    location: at(&Step::keys(&["clusters", name, "broker_defaults", key])),
+                });
+            }
+        }
+    }
+    for (i, pattern) in file.ignore.iter().enumerate() {
+        if let Err(e) = regex::Regex::new(pattern) {
+            let mut steps = Step::keys(&["ignore"]);
+            steps.push(Step::Item(i));
+            problems.push(Problem {
+                message: format!(
+                    "ignore pattern `{pattern}` is not a valid regex: {}",
+                    crate::policy::regex_error(&e)
+                ),
+                location: at(&steps),
+            });
+        }
+    }
+    let policies = file.policies.compile().map_err(|rule_problems| {
+        for p in rule_problems {
+            let mut steps = Step::keys(&["policies"]);
+            steps.extend(p.at);
+            problems.push(Problem {
+                message: p.message,
+                location: at(&steps),
+            });
+        }
+    });
+    match policies {
+        Ok(policies) if problems.is_empty() => Ok(policies),
+        _ => Err(ConfigFileError::Problems {
+            path: path.to_path_buf(),
+            problems,
+        }),
+    }
+}
+
+/// One problem found in topicgate.yaml, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub location: String,
+}
+
+fn render_problems(path: &Path, problems: &[Problem]) -> String {
+    match problems {
+        [one] => format!("{} ({})", one.message, one.location),
+        many => {
+            let lines: Vec<String> = many
+                .iter()
+                .map(|p| format!("  {} ({})", p.message, p.location))
+                .collect();
+            format!(
+                "{} problems in `{}`:\n{}",
+                many.len(),
+                path.display(),
+                lines.join("\n")
+            )
+        }
+    }
 }
 
 pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
@@ -232,6 +385,29 @@ mod tests {
                 assert!(!err.contains(rust), "{text:?}: {err}");
             }
         }
+    }
+
+    #[test]
+    fn a_cluster_defined_twice_and_any_repeated_key_are_errors() {
+        // Regression: a cluster defined twice was accepted and the last definition won.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("topicgate.yaml");
+        std::fs::write(
+            &path,
+            "clusters:\n  prod:\n    bootstrap_servers: a:9092\n  prod:\n    bootstrap_servers: b:9092\n    properties:\n      client.id: x\n      client.id: y\n",
+        )
+        .unwrap();
+        let err = load(Some(&path)).unwrap_err().to_string();
+        assert!(
+            err.contains("cluster `prod` is defined twice (first at line 2); keep one definition"),
+            "{err}"
+        );
+        assert!(err.contains("topicgate.yaml:4:3)"), "{err}");
+        assert!(
+            err.contains("`client.id` appears twice (first at line 7); keep one"),
+            "{err}"
+        );
+        assert!(err.contains("topicgate.yaml:8:7)"), "{err}");
     }
 
     #[test]

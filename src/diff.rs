@@ -42,6 +42,7 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
         blocked: Vec::new(),
         warnings: Vec::new(),
         before: actual.map(TopicBasis::of),
+        policy_exceptions: spec.policy_exceptions.clone(),
     };
     if spec.delete {
         actual?;
@@ -219,7 +220,7 @@ fn replication_change(topic: &str, actual: &TopicState, rf: i16, brokers: &[i32]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster_state::{ConfigSource, ConfigView};
+    use crate::cluster_state::ConfigView;
     use crate::fixtures::kafka_topic;
     use crate::position::Pos;
     use crate::topic_spec::Origin;
@@ -413,10 +414,7 @@ mod tests {
     #[test]
     fn sparse_brokers_diff_on_reported_entries() {
         // N.B. KAFKA.md (Tansu): only set entries, labelled DEFAULT_CONFIG.
-        let mut actual = TopicState::with_overrides(1, 1, &[("retention.ms", "1000")]);
-        for e in actual.configs.values_mut() {
-            e.source = ConfigSource::DefaultConfig;
-        }
+        let actual = crate::fixtures::sparse_topic(1, 1, &[("retention.ms", "1000")]);
         assert_eq!(actual.config_view, ConfigView::SetOnly);
         assert_eq!(
             diff(

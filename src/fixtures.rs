@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::cluster_state::{
-    BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState, STANDARD_KEYS,
+    BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
 };
 use crate::load::parse_file;
 use crate::topic_spec::SpecSet;
@@ -22,11 +22,52 @@ pub fn specs(text: &str) -> SpecSet {
     }
 }
 
-/// A topic as Apache Kafka describes it: every standard key, inherited sources (`retention.ms`
-/// from server.properties), overrides marked `DYNAMIC_TOPIC_CONFIG`.
+/// The topic-level configs Apache Kafka 3.9 reports for every topic, set or not (the catalog's
+/// configs of that version).
+pub const KAFKA_TOPIC_CONFIGS: &[&str] = &[
+    "cleanup.policy",
+    "compression.gzip.level",
+    "compression.lz4.level",
+    "compression.type",
+    "compression.zstd.level",
+    "delete.retention.ms",
+    "file.delete.delay.ms",
+    "flush.messages",
+    "flush.ms",
+    "follower.replication.throttled.replicas",
+    "index.interval.bytes",
+    "leader.replication.throttled.replicas",
+    "local.retention.bytes",
+    "local.retention.ms",
+    "max.compaction.lag.ms",
+    "max.message.bytes",
+    "message.downconversion.enable",
+    "message.format.version",
+    "message.timestamp.after.max.ms",
+    "message.timestamp.before.max.ms",
+    "message.timestamp.difference.max.ms",
+    "message.timestamp.type",
+    "min.cleanable.dirty.ratio",
+    "min.compaction.lag.ms",
+    "min.insync.replicas",
+    "preallocate",
+    "remote.log.copy.disable",
+    "remote.log.delete.on.disable",
+    "remote.storage.enable",
+    "retention.bytes",
+    "retention.ms",
+    "segment.bytes",
+    "segment.index.bytes",
+    "segment.jitter.ms",
+    "segment.ms",
+    "unclean.leader.election.enable",
+];
+
+/// A topic as Apache Kafka describes it: every topic-level config, inherited sources
+/// (`retention.ms` from server.properties), overrides marked `DYNAMIC_TOPIC_CONFIG`.
 pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
     let mut t = TopicState::with_overrides(partitions, rf, overrides);
-    for key in STANDARD_KEYS {
+    for key in KAFKA_TOPIC_CONFIGS {
         let source = if *key == "retention.ms" {
             ConfigSource::StaticBrokerConfig
         } else {
@@ -39,7 +80,7 @@ pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> Topi
             read_only: false,
         });
     }
-    t.config_view = ConfigView::detect(&t.configs);
+    t.config_view = ConfigView::detect([&t.configs]);
     assert_eq!(t.config_view, ConfigView::Full);
     t
 }
@@ -51,6 +92,7 @@ pub fn sparse_topic(partitions: i32, rf: i16, set: &[(&str, &str)]) -> TopicStat
     for e in t.configs.values_mut() {
         e.source = ConfigSource::DefaultConfig;
     }
+    t.config_view = ConfigView::detect([&t.configs]);
     assert_eq!(t.config_view, ConfigView::SetOnly);
     t
 }

@@ -834,7 +834,10 @@ fn unknown_key_message(key: &str, known: &[&str], what: &str) -> String {
     msg
 }
 
-/// Kafka's topic name rules. N.B. KAFKA.md: `[a-zA-Z0-9._-]`, 1 to 249 characters, not `.` or `..`.
+/// Kafka's topic name rules: the one check every topic name goes through (specs, `--require`,
+/// `--require-file`, saved plans). N.B. KAFKA.md: `[a-zA-Z0-9._-]`, 1 to 249 characters, not `.`
+/// or `..`. The name is user text: it is measured and shortened by character, never sliced by
+/// byte (a multi-byte character would make a byte slice panic).
 pub fn check_topic_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("topic name is empty".into());
@@ -842,22 +845,40 @@ pub fn check_topic_name(name: &str) -> Result<(), String> {
     if name == "." || name == ".." {
         return Err(format!("`{name}` is not a legal topic name"));
     }
-    if name.len() > 249 {
-        return Err(format!(
-            "topic name `{}…` is {} characters long; Kafka allows at most 249",
-            &name[..40.min(name.len())],
-            name.len()
+    let mut problems = Vec::new();
+    let length = name.chars().count();
+    if length > 249 {
+        problems.push(format!(
+            "topic name `{}` is {length} characters long; Kafka allows at most 249",
+            shorten(name, 40)
         ));
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
     {
-        return Err(format!(
-            "topic name `{name}` contains {bad:?}; Kafka allows only ASCII letters, digits, `.`, `_` and `-`"
+        let subject = if problems.is_empty() {
+            format!("topic name `{}`", shorten(name, 100))
+        } else {
+            "it also".to_string()
+        };
+        problems.push(format!(
+            "{subject} contains {bad:?}; Kafka allows only ASCII letters, digits, `.`, `_` and `-`"
         ));
     }
-    Ok(())
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// The first `max` characters of `text`, with `…` when some were left out.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 /// Duplicates across all files, and names that collide once `.` and `_` are treated alike.
@@ -987,6 +1008,17 @@ mod tests {
         assert!(check_topic_name(&"a".repeat(250)).is_err());
         assert!(check_topic_name("a/b").is_err());
         assert!(check_topic_name("ä").is_err());
+    }
+
+    #[test]
+    fn a_long_name_with_a_multi_byte_character_is_refused_without_panicking() {
+        // Regression: the name was sliced by byte for the message and panicked inside `é`.
+        let name = format!("{}é{}", "a".repeat(39), "a".repeat(220));
+        let err = check_topic_name(&name).unwrap_err();
+        assert!(err.contains("260 characters"), "{err}");
+        assert!(err.contains(&format!("`{}é…`", "a".repeat(39))), "{err}");
+        let err = check_topic_name(&"é".repeat(200)).unwrap_err();
+        assert!(err.contains("'é'"), "{err}");
     }
 
     #[test]

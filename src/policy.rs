@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::check::{evidence, Code, Finding};
-use crate::config_catalog::{self, ConfigType};
+use crate::config_catalog::{self, ConfigType, RawValue};
 use crate::diagnostic::Severity;
+use crate::position::Step;
 
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
@@ -123,45 +124,98 @@ fn active(s: RuleSeverity) -> Option<Severity> {
     }
 }
 
+/// A regex error on one line: the regex crate's syntax errors draw the pattern with a caret
+/// over several lines, which would break a `message (file:line)` report.
+pub fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    match text.lines().last() {
+        Some(last) if text.contains('\n') => last.trim_start_matches("error: ").to_string(),
+        _ => text,
+    }
+}
+
+/// A mistake in the `policies:` section: where it is (the keys below `policies`, so the caller
+/// can name file:line) and what is wrong (`policies.retention.max: ...`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleProblem {
+    pub at: Vec<Step>,
+    pub message: String,
+}
+
+fn problem(at: &[&str], message: String) -> RuleProblem {
+    RuleProblem {
+        at: Step::keys(at),
+        message,
+    }
+}
+
 impl Policies {
-    /// Checks the rules themselves. Errors name the rule (`policies.retention.max: ...`).
-    pub fn compile(&self) -> Result<CompiledPolicies, String> {
+    /// Checks the rules themselves and against each other (a minimum above its maximum, values
+    /// the config catalog refuses), collecting every problem rather than stopping at the first.
+    pub fn compile(&self) -> Result<CompiledPolicies, Vec<RuleProblem>> {
+        let mut problems = Vec::new();
         let mut c = CompiledPolicies::default();
         if let Some(r) = &self.topic_name {
-            let patterns = r
-                .patterns
-                .iter()
-                .map(|p| {
-                    Regex::new(p).map_err(|e| {
-                        format!("policies.topic_name: `{p}` is not a valid regex: {e}")
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            if patterns.is_empty() {
-                return Err("policies.topic_name: `patterns` is empty".into());
+            let mut patterns = Vec::new();
+            for (i, p) in r.patterns.iter().enumerate() {
+                match Regex::new(p) {
+                    Ok(re) => patterns.push(re),
+                    Err(e) => {
+                        let mut at = Step::keys(&["topic_name", "patterns"]);
+                        at.push(Step::Item(i));
+                        problems.push(RuleProblem {
+                            at,
+                            message: format!(
+                                "policies.topic_name: `{p}` is not a valid regex: {}",
+                                regex_error(&e)
+                            ),
+                        });
+                    }
+                }
+            }
+            if r.patterns.is_empty() {
+                problems.push(problem(
+                    &["topic_name", "patterns"],
+                    "policies.topic_name: `patterns` is empty".into(),
+                ));
             }
             c.names = active(r.severity).map(|s| (s, patterns));
         }
-        let limit =
-            |r: &Option<LimitRule>, what: &str| -> Result<Option<(Severity, i64)>, String> {
-                match r {
-                    Some(r) if r.value < 1 => {
-                        Err(format!("policies.{what}: `value` must be at least 1"))
-                    }
-                    Some(r) => Ok(active(r.severity).map(|s| (s, r.value))),
-                    None => Ok(None),
-                }
-            };
-        c.min_partitions = limit(&self.min_partitions, "min_partitions")?;
-        c.max_partitions = limit(&self.max_partitions, "max_partitions")?;
-        c.min_rf = limit(&self.min_replication_factor, "min_replication_factor")?;
+        let mut limit = |r: &Option<LimitRule>, what: &str| -> Option<(Severity, i64)> {
+            let r = r.as_ref()?;
+            if r.value < 1 {
+                problems.push(problem(
+                    &[what, "value"],
+                    format!(
+                        "policies.{what}: `value` must be at least 1, got {}",
+                        r.value
+                    ),
+                ));
+                return None;
+            }
+            active(r.severity).map(|s| (s, r.value))
+        };
+        c.min_partitions = limit(&self.min_partitions, "min_partitions");
+        c.max_partitions = limit(&self.max_partitions, "max_partitions");
+        c.min_rf = limit(&self.min_replication_factor, "min_replication_factor");
+        if let (Some(min), Some(max)) = (&self.min_partitions, &self.max_partitions) {
+            if min.value >= 1 && max.value >= 1 && min.value > max.value {
+                problems.push(problem(
+                    &["min_partitions", "value"],
+                    format!(
+                        "policies.min_partitions: {} is above policies.max_partitions: {}; no topic could follow both",
+                        min.value, max.value
+                    ),
+                ));
+            }
+        }
         c.min_isr = self
             .min_insync_replicas
             .as_ref()
             .and_then(|r| active(r.severity));
-        let known = |key: &str, rule: &str| -> Result<(), String> {
-            if config_catalog::lookup(key).is_some() {
-                return Ok(());
+        let known = |key: &str, rule: &str| -> Result<&'static config_catalog::ConfigDef, String> {
+            if let Some(def) = config_catalog::lookup(key) {
+                return Ok(def);
             }
             let hint = config_catalog::suggest(key)
                 .map(|s| format!("; did you mean `{s}`?"))
@@ -171,34 +225,96 @@ impl Policies {
             ))
         };
         if let Some(r) = &self.required_configs {
-            for k in &r.configs {
-                known(k, "required_configs")?;
+            for (i, k) in r.configs.iter().enumerate() {
+                if let Err(message) = known(k, "required_configs") {
+                    let mut at = Step::keys(&["required_configs", "configs"]);
+                    at.push(Step::Item(i));
+                    problems.push(RuleProblem { at, message });
+                }
             }
             c.required = active(r.severity).map(|s| (s, r.configs.clone()));
         }
         if let Some(r) = &self.allowed_values {
-            for k in r.configs.keys() {
-                known(k, "allowed_values")?;
+            let mut allowed = BTreeMap::new();
+            for (key, values) in &r.configs {
+                let def = match known(key, "allowed_values") {
+                    Ok(def) => def,
+                    Err(message) => {
+                        problems.push(problem(&["allowed_values", "configs", key], message));
+                        continue;
+                    }
+                };
+                // Each value is checked by the catalog and kept in the form Kafka stores, so
+                // `7d` is compared as `604800000`. List configs are compared item by item.
+                let mut stored = Vec::new();
+                for (i, value) in values.iter().enumerate() {
+                    let checked = config_catalog::normalise(def, &RawValue::Str(value.clone()))
+                        .and_then(|v| match def.ty {
+                            ConfigType::EnumList(_) if v.contains(',') => Err(format!(
+                                "`{key}` is a list: allow its items one by one (`[{}]`), not `{value}`",
+                                v.replace(',', ", ")
+                            )),
+                            _ => Ok(v),
+                        });
+                    match checked {
+                        Ok(v) => stored.push(v),
+                        Err(why) => {
+                            let mut at = Step::keys(&["allowed_values", "configs", key]);
+                            at.push(Step::Item(i));
+                            problems.push(RuleProblem {
+                                at,
+                                message: format!("policies.allowed_values: {why}"),
+                            });
+                        }
+                    }
+                }
+                allowed.insert(key.clone(), stored);
             }
-            c.allowed = active(r.severity).map(|s| (s, r.configs.clone()));
+            c.allowed = active(r.severity).map(|s| (s, allowed));
         }
         if let Some(r) = &self.retention {
-            let parse = |v: &Option<String>, bound: &str| -> Result<Option<i64>, String> {
-                v.as_deref()
-                    .map(|t| {
-                        t.parse::<i64>()
-                            .or_else(|_| config_catalog::duration_ms(t))
-                            .map_err(|e| format!("policies.retention.{bound}: {e}"))
-                    })
-                    .transpose()
+            let mut parse = |v: &Option<String>, bound: &str| -> Option<i64> {
+                let t = v.as_deref()?;
+                let parsed = t
+                    .parse::<i64>()
+                    .or_else(|_| config_catalog::duration_ms(t))
+                    .and_then(|ms| match ms {
+                        ms if ms < 0 => Err(format!(
+                            "`{t}` is negative; a bound is a duration like `1h` or a number of milliseconds"
+                        )),
+                        ms => Ok(ms),
+                    });
+                match parsed {
+                    Ok(ms) => Some(ms),
+                    Err(e) => {
+                        problems.push(problem(
+                            &["retention", bound],
+                            format!("policies.retention.{bound}: {e}"),
+                        ));
+                        None
+                    }
+                }
             };
-            c.retention = active(r.severity).map(|s| (s, None, None));
-            if let Some(ret) = &mut c.retention {
-                ret.1 = parse(&r.min, "min")?;
-                ret.2 = parse(&r.max, "max")?;
+            let (min, max) = (parse(&r.min, "min"), parse(&r.max, "max"));
+            if let (Some(lo), Some(hi)) = (min, max) {
+                if lo > hi {
+                    problems.push(problem(
+                        &["retention", "min"],
+                        format!(
+                            "policies.retention: `min` ({}) is above `max` ({}); no topic could follow both",
+                            r.min.as_deref().unwrap_or_default(),
+                            r.max.as_deref().unwrap_or_default()
+                        ),
+                    ));
+                }
             }
+            c.retention = active(r.severity).map(|s| (s, min, max));
         }
-        Ok(c)
+        if problems.is_empty() {
+            Ok(c)
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -373,7 +489,7 @@ impl CompiledPolicies {
                 };
                 let bad: Vec<&str> = items
                     .into_iter()
-                    .filter(|i| !values.iter().any(|v| v == i))
+                    .filter(|i| !values.iter().any(|v| config_catalog::equivalent(key, v, i)))
                     .collect();
                 if !bad.is_empty() {
                     push(
@@ -581,10 +697,12 @@ retention: {min: 1h, max: 30d}
     #[test]
     fn bad_rules_are_named() {
         let err = |y: &str| {
-            serde_yaml::from_str::<Policies>(y)
+            let problems = serde_yaml::from_str::<Policies>(y)
                 .unwrap()
                 .compile()
-                .unwrap_err()
+                .unwrap_err();
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            problems[0].message.clone()
         };
         assert!(err("topic_name: {patterns: ['(']}").contains("policies.topic_name"));
         assert!(err("required_configs: {configs: [retention.msec]}")
@@ -592,5 +710,74 @@ retention: {min: 1h, max: 30d}
         assert!(err("retention: {max: 1month}").contains("policies.retention.max"));
         assert!(err("min_partitions: {value: 0}").contains("at least 1"));
         assert!(serde_yaml::from_str::<Policies>("min_partition: {value: 1}").is_err());
+    }
+
+    #[test]
+    fn contradictions_and_invalid_values_are_all_reported_with_where_they_are() {
+        // Regression: min above max, retention min above max and values the catalog refuses were
+        // accepted, and the first bad rule hid the others.
+        let problems = serde_yaml::from_str::<Policies>(
+            "topic_name: {patterns: ['(', 'ok']}
+min_partitions: {value: 12}
+max_partitions: {value: 3}
+allowed_values: {configs: {cleanup.policy: [delete, compacted], retention.ms: [banana, 7d], compression.type: [zstd]}}
+retention: {min: 30d, max: 1d}
+",
+        )
+        .unwrap()
+        .compile()
+        .unwrap_err();
+        let found: Vec<(String, &str)> = problems
+            .iter()
+            .map(|p| (format!("{:?}", p.at), p.message.as_str()))
+            .collect();
+        let expect = [
+            ("topic_name", "`(` is not a valid regex: unclosed group"),
+            ("min_partitions", "12 is above policies.max_partitions: 3"),
+            (
+                "cleanup.policy\"), Item(1)",
+                "got \"compacted\"; did you mean `compact`?",
+            ),
+            (
+                "retention.ms\"), Item(0)",
+                "`retention.ms` must be a whole number of milliseconds",
+            ),
+            ("retention", "`min` (30d) is above `max` (1d)"),
+        ];
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+        for (at, message) in expect {
+            assert!(
+                found
+                    .iter()
+                    .any(|(a, m)| a.contains(at) && m.contains(message)),
+                "missing {at:?} {message:?} in {found:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn allowed_values_are_compared_in_the_form_kafka_stores() {
+        let p = policies(
+            "allowed_values: {configs: {retention.ms: [7d], cleanup.policy: [delete, compact]}}",
+        );
+        let ok = [
+            ("retention.ms", "604800000"),
+            ("cleanup.policy", "compact,delete"),
+        ];
+        assert_eq!(codes(&p, "a", 1, 1, &ok, &[]), vec![]);
+        assert_eq!(
+            codes(&p, "a", 1, 1, &[("retention.ms", "3600000")], &[]),
+            vec![("policy-allowed-value", Severity::Error)]
+        );
+        let err = serde_yaml::from_str::<Policies>(
+            "allowed_values: {configs: {cleanup.policy: ['compact,delete']}}",
+        )
+        .unwrap()
+        .compile()
+        .unwrap_err();
+        assert!(
+            err[0].message.contains("allow its items one by one"),
+            "{err:?}"
+        );
     }
 }

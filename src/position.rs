@@ -86,11 +86,52 @@ impl PosNode {
         out
     }
 
+    /// The position of what `path` names below this node: the key for a mapping step (its last
+    /// occurrence, the one a deserialised map keeps), the item for a list step. Where the path leaves the document (a value written in flow style
+    /// or through an alias), the deepest position found, so an error still gets a line.
+    pub fn find(&self, path: &[Step]) -> Pos {
+        let mut node = self;
+        let mut pos = self.pos;
+        for step in path {
+            let (next, at) = match step {
+                Step::Key(key) => match &node.kind {
+                    PosKind::Map(entries) => entries
+                        .iter()
+                        .rev()
+                        .find(|(k, _, _)| k == key)
+                        .map_or((None, None), |(_, p, v)| (Some(v), Some(*p))),
+                    _ => (None, None),
+                },
+                Step::Item(i) => (node.index(*i), node.index(*i).map(|n| n.pos)),
+            };
+            let (Some(next), Some(at)) = (next, at) else {
+                break;
+            };
+            node = next;
+            pos = at;
+        }
+        pos
+    }
+
     pub fn index(&self, i: usize) -> Option<&PosNode> {
         match &self.kind {
             PosKind::Seq(items) => items.get(i),
             _ => None,
         }
+    }
+}
+
+/// One step of a path into a document: a mapping key or a list item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Item(usize),
+}
+
+impl Step {
+    /// The steps of `a.b.c` (keys only; Kafka config names with dots are one step, use `Key`).
+    pub fn keys(path: &[&str]) -> Vec<Step> {
+        path.iter().map(|k| Step::Key(k.to_string())).collect()
     }
 }
 
@@ -221,6 +262,20 @@ mod tests {
         let root = index("topics:\n  - name: a\n    partitions: 1\n").unwrap();
         let t = root.get("topics").unwrap().index(0).unwrap();
         assert_eq!(t.pos, Pos { line: 2, col: 5 });
+    }
+
+    #[test]
+    fn a_path_finds_keys_and_items_and_falls_back_to_the_deepest_known() {
+        let root =
+            index("policies:\n  topic_name:\n    patterns: ['a', '(']\n  retention: {min: 1h}\n")
+                .unwrap();
+        let mut path = Step::keys(&["policies", "topic_name", "patterns"]);
+        path.push(Step::Item(1));
+        assert_eq!(root.find(&path), Pos { line: 3, col: 21 });
+        let path = Step::keys(&["policies", "retention", "min"]);
+        assert_eq!(root.find(&path), Pos { line: 4, col: 15 });
+        let path = Step::keys(&["policies", "retention", "max"]);
+        assert_eq!(root.find(&path), Pos { line: 4, col: 3 });
     }
 
     #[test]

@@ -533,3 +533,103 @@ fn an_impossible_snapshot_or_another_document_is_an_error_naming_the_file() {
     );
     assert!(!err.contains("Some("), "{err}");
 }
+
+#[test]
+fn a_long_non_ascii_topic_name_is_an_error_not_a_panic() {
+    // Regression: a name over 249 bytes with `é` at byte 39 was sliced by byte and panicked (exit 101).
+    let name = format!("{}é{}", "a".repeat(39), "a".repeat(220));
+    let dir = spec_dir(&[(
+        "t.yaml",
+        &format!("topics:\n  - name: {name}\n    partitions: 1\n    replication_factor: 1\n"),
+    )]);
+    let out = topicgate()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("t.yaml:2:11"), "{}", stdout(&out));
+    let out = topicgate()
+        .args([
+            "gate",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--require",
+            &name,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`--require "), "{}", stderr(&out));
+    let file = dir.path().join("required.txt");
+    std::fs::write(&file, format!("{name}\n")).unwrap();
+    let out = topicgate()
+        .args([
+            "gate",
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--require-file",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("required.txt:1"), "{}", stderr(&out));
+}
+
+#[test]
+fn topicgate_yaml_contradictions_are_all_reported_with_their_lines() {
+    // Regression: a cluster defined twice silently replaced the first, and contradictory policies,
+    // invalid allowed values, broker defaults of 0 or -1 and a bad `ignore:` regex were accepted
+    // (or caught later without a line), one at a time.
+    let dir = spec_dir(&[(
+        "topicgate.yaml",
+        "clusters:
+  prod:
+    bootstrap_servers: a:9092
+    broker_defaults: {partitions: 1}
+  prod:
+    broker_defaults:
+      partitions: 0
+      replication_factor: -1
+ignore:
+  - '^tmp\\.'
+  - '(unclosed'
+policies:
+  min_partitions: {value: 12}
+  max_partitions: {value: 3}
+  allowed_values:
+    configs:
+      cleanup.policy: [delete, compacted]
+  retention: {min: 30d, max: 1d}
+",
+    )]);
+    let out = topicgate()
+        .current_dir(dir.path())
+        .args(["validate", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    for expected in [
+        "cluster `prod` is defined twice (first at line 2)",
+        "(topicgate.yaml:5:3)",
+        "`broker_defaults.partitions` of cluster `prod` must be at least 1, got 0 (topicgate.yaml:7:",
+        "`broker_defaults.replication_factor` of cluster `prod` must be at least 1, got -1 (topicgate.yaml:8:",
+        "ignore pattern `(unclosed` is not a valid regex: unclosed group (topicgate.yaml:11:5)",
+        "policies.min_partitions: 12 is above policies.max_partitions: 3",
+        "(topicgate.yaml:13:",
+        "policies.allowed_values: `cleanup.policy` must be one of `compact`, `delete`, got \"compacted\"",
+        "(topicgate.yaml:17:",
+        "policies.retention: `min` (30d) is above `max` (1d)",
+        "(topicgate.yaml:18:",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+}

@@ -143,3 +143,64 @@ fn an_unreachable_cluster_fails_fast_with_the_address() {
     let text = err.to_string();
     assert!(text.contains(&bootstrap), "{text}");
 }
+
+/// Every key the adapter once took as proof of a full (Apache Kafka) response, with valid values.
+pub const ONCE_STANDARD: &[(&str, &str)] = &[
+    ("cleanup.policy", "delete"),
+    ("compression.type", "zstd"),
+    ("delete.retention.ms", "86400000"),
+    ("file.delete.delay.ms", "60000"),
+    ("flush.messages", "10000"),
+    ("flush.ms", "1000"),
+    ("index.interval.bytes", "4096"),
+    ("max.compaction.lag.ms", "604800000"),
+    ("max.message.bytes", "1048576"),
+    ("min.cleanable.dirty.ratio", "0.5"),
+    ("min.compaction.lag.ms", "0"),
+    ("min.insync.replicas", "1"),
+    ("preallocate", "false"),
+    ("retention.bytes", "1073741824"),
+    ("retention.ms", "604800000"),
+    ("segment.bytes", "536870912"),
+    ("segment.index.bytes", "10485760"),
+    ("segment.jitter.ms", "0"),
+    ("segment.ms", "86400000"),
+    ("unclean.leader.election.enable", "false"),
+];
+
+#[test]
+fn a_sparse_broker_topic_that_sets_every_once_standard_key_is_described_by_what_was_set() {
+    // Regression: a topic setting all the "standard" keys on a broker that reports only set
+    // configs (all labelled DEFAULT_CONFIG) was taken for a full Kafka response: no overrides.
+    let broker = Broker::start();
+    let cluster = connect(&broker);
+    cluster
+        .create_topics(
+            &[
+                new_topic("sparse.full", 1, ONCE_STANDARD),
+                new_topic("sparse.some", 1, &[("retention.ms", "3600000")]),
+            ],
+            Mode::Apply,
+        )
+        .unwrap();
+    let state = eventually(Duration::from_secs(10), "topics to appear", || {
+        let s = cluster.describe().unwrap();
+        (s.topics.contains_key("sparse.full") && s.topics.contains_key("sparse.some")).then_some(s)
+    });
+    let expected: BTreeMap<String, String> = ONCE_STANDARD
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(state.topics["sparse.full"].overrides(), expected);
+    assert_eq!(
+        state.topics["sparse.some"].overrides(),
+        [("retention.ms".to_string(), "3600000".to_string())].into()
+    );
+    // Alone in the cluster, it is still described by what was set.
+    cluster.delete_topics(&["sparse.some".into()]).unwrap();
+    let state = eventually(Duration::from_secs(10), "topic deletion", || {
+        let s = cluster.describe().unwrap();
+        (!s.topics.contains_key("sparse.some")).then_some(s)
+    });
+    assert_eq!(state.topics["sparse.full"].overrides(), expected);
+}

@@ -616,3 +616,268 @@ fn verbose_logging_does_not_stall_the_command() {
         );
     }
 }
+
+/// Saves a plan for the specs in `specs` (made against `broker`) and returns its path and JSON.
+fn save_plan(
+    broker: &Broker,
+    specs: &tempfile::TempDir,
+    extra: &[&str],
+) -> (std::path::PathBuf, serde_json::Value) {
+    let plan_file = specs.path().join("plan.json");
+    topicgate_on(broker)
+        .args(extra)
+        .args(["plan", "--out"])
+        .arg(&plan_file)
+        .arg(specs.path().join("orders.yaml"))
+        .assert()
+        .success();
+    let doc = serde_json::from_str(&std::fs::read_to_string(&plan_file).unwrap()).unwrap();
+    (plan_file, doc)
+}
+
+/// Applies `doc` as a saved plan (written next to the specs as `edited.json`).
+fn apply_edited(
+    broker: &Broker,
+    specs: &tempfile::TempDir,
+    extra: &[&str],
+    doc: &serde_json::Value,
+) -> std::process::Output {
+    let file = specs.path().join("edited.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(doc).unwrap()).unwrap();
+    topicgate_on(broker)
+        .args(extra)
+        .args(["apply", "--yes", "--plan"])
+        .arg(&file)
+        .output()
+        .unwrap()
+}
+
+fn set_config(doc: &mut serde_json::Value, key: &str, value: &str) {
+    let configs = doc["changes"][0]["configs"].as_array_mut().unwrap();
+    let entry = configs.iter_mut().find(|c| c["key"] == key).unwrap();
+    entry["to"] = value.into();
+}
+
+#[test]
+fn an_edited_saved_plan_is_validated_like_specs_before_anything_is_sent() {
+    // Regression: `apply --plan` sent whatever the file said: `retention.ms=banana`, a topic with
+    // 0 partitions, a topic named `../../etc`.
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let (_, doc) = save_plan(&broker, &specs, &[]);
+    let before = state(&broker).topics;
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(Edit, &[&str]); 4] = [
+        (
+            |d| set_config(d, "retention.ms", "banana"),
+            &["`orders.created`: `retention.ms` must be a whole number of milliseconds or a duration"],
+        ),
+        (
+            |d| d["changes"][0]["partitions"]["to"] = 0.into(),
+            &["`orders.created`: `partitions` must be at least 1, got 0"],
+        ),
+        (
+            |d| d["changes"][0]["topic"] = "../../etc".into(),
+            &["topic name `../../etc` contains '/'"],
+        ),
+        // Every problem at once.
+        (
+            |d| {
+                set_config(d, "retention.ms", "banana");
+                d["changes"][0]["replication_factor"]["to"] = 0.into();
+                d["changes"][0]["topic"] = "".into();
+            },
+            &[
+                "topic name is empty",
+                "`retention.ms` must be a whole number",
+                "`replication_factor` must be at least 1, got 0",
+                "3 problem(s) in the saved plan",
+            ],
+        ),
+    ];
+    for (edit, expected) in cases {
+        let mut edited = doc.clone();
+        edit(&mut edited);
+        let out = apply_edited(&broker, &specs, &[], &edited);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{}{err}", stdout(&out));
+        for e in expected {
+            assert!(err.contains(e), "missing {e:?} in:\n{err}");
+        }
+        assert!(
+            err.contains("edited.json"),
+            "the plan file is named:\n{err}"
+        );
+        assert!(err.contains("nothing was sent to the cluster"), "{err}");
+        assert_eq!(state(&broker).topics, before, "the broker is unchanged");
+    }
+}
+
+#[test]
+fn a_saved_plan_without_the_cluster_id_is_refused() {
+    // Regression: a plan edited to `cluster_id: null` skipped the check that it was made for
+    // this cluster.
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let (_, mut doc) = save_plan(&broker, &specs, &[]);
+    assert!(doc["cluster"]["cluster_id"].is_string(), "{doc}");
+    for id in [serde_json::Value::Null, "another-cluster".into()] {
+        doc["cluster"]["cluster_id"] = id;
+        let out = apply_edited(&broker, &specs, &[], &doc);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{}{err}", stdout(&out));
+        assert!(err.contains("no longer matches the saved plan"), "{err}");
+        assert!(err.contains("but this is cluster `"), "{err}");
+        assert!(state(&broker).topics.is_empty(), "the broker is unchanged");
+    }
+}
+
+#[test]
+fn a_saved_plan_is_held_to_the_policies_with_the_specs_exceptions() {
+    // Regression: a saved plan edited to break a topicgate.yaml policy was applied.
+    let broker = Broker::start();
+    let specs = spec_dir(&[
+        (
+            "orders.yaml",
+            "topics:
+  - name: orders.created
+    partitions: 3
+    replication_factor: 1
+    configs: {retention.ms: 7d}
+    policy_exceptions:
+      policy-min-replication-factor: single-broker test cluster
+",
+        ),
+        (
+            "topicgate.yaml",
+            "policies:\n  min_partitions: {value: 3}\n  min_replication_factor: {value: 3}\n  retention: {max: 30d}\n",
+        ),
+    ]);
+    let config = specs.path().join("topicgate.yaml");
+    let config = ["--config", config.to_str().unwrap()];
+    let (plan_file, doc) = save_plan(&broker, &specs, &config);
+    let mut edited = doc.clone();
+    edited["changes"][0]["partitions"]["to"] = 1.into();
+    set_config(&mut edited, "retention.ms", "-1");
+    let out = apply_edited(&broker, &specs, &config, &edited);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{}{err}", stdout(&out));
+    assert!(err.contains("policy-min-partitions"), "{err}");
+    assert!(err.contains("policy-retention"), "{err}");
+    assert!(!err.contains("policy-min-replication-factor"), "{err}");
+    assert!(state(&broker).topics.is_empty(), "the broker is unchanged");
+
+    // The plan as saved keeps the spec's exception and applies.
+    let out = topicgate_on(&broker)
+        .args(config)
+        .args(["apply", "--yes", "--plan"])
+        .arg(&plan_file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(state(&broker).topics["orders.created"].partitions, 3);
+}
+
+#[test]
+fn a_topic_that_sets_every_once_standard_key_converges_and_shows_no_drift() {
+    // Regression: on a broker that reports only set configs, a topic setting all the "standard"
+    // keys was taken for a full Kafka response: apply never converged, check reported drift.
+    let broker = Broker::start();
+    let spec = "topics:
+  - name: orders.everything
+    partitions: 1
+    replication_factor: 1
+    configs:
+      cleanup.policy: delete
+      compression.type: zstd
+      delete.retention.ms: 1d
+      file.delete.delay.ms: 1m
+      flush.messages: 10000
+      flush.ms: 1s
+      index.interval.bytes: 4096
+      max.compaction.lag.ms: 7d
+      max.message.bytes: 1MiB
+      min.cleanable.dirty.ratio: 0.5
+      min.compaction.lag.ms: 0
+      min.insync.replicas: 1
+      preallocate: false
+      retention.bytes: 1GiB
+      retention.ms: 7d
+      segment.bytes: 512MiB
+      segment.index.bytes: 10MiB
+      segment.jitter.ms: 0
+      segment.ms: 1d
+      unclean.leader.election.enable: false
+";
+    let specs = spec_dir(&[("orders.yaml", spec)]);
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(overrides(&broker, "orders.everything").len(), 20);
+    let out = topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "second plan not empty:\n{}",
+        stdout(&out)
+    );
+    let out = topicgate_on(&broker)
+        .args([
+            "check",
+            "--broker-defaults",
+            "partitions=4,replication_factor=1",
+        ])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains("drift"), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("broker-default-topic"),
+        "{}",
+        stdout(&out)
+    );
+    let out = topicgate_on(&broker)
+        .args([
+            "gate",
+            "--require",
+            "orders.everything",
+            "--broker-defaults",
+            "partitions=4,replication_factor=1",
+        ])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

@@ -9,6 +9,7 @@ use super::{load_and_describe, Io, Outcome};
 use crate::apply::{apply, preflight, wait_until_visible, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
 use crate::config::{ApplyConfig, ApplySource};
+use crate::diagnostic::Diagnostic;
 use crate::kafka::KafkaCluster;
 use crate::plan::{drift_since, plan, Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::policy::CompiledPolicies;
@@ -16,7 +17,7 @@ use crate::render;
 
 pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Result<Outcome> {
     let saved = match &config.source {
-        ApplySource::SavedPlan(file) => Some(read_plan(file)?),
+        ApplySource::SavedPlan(file) => Some(read_and_validate(file, policies, io)?),
         ApplySource::Specs(_) => None,
     };
     let timeout = config.connection.timeout;
@@ -103,6 +104,30 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
         );
     }
     Ok(Outcome::Success)
+}
+
+/// Reads a saved plan and checks it as specs are checked, before connecting to anything: a plan
+/// is a file anyone can edit. Every problem is reported, naming the file.
+fn read_and_validate(
+    file: &std::path::Path,
+    policies: &CompiledPolicies,
+    io: &mut Io,
+) -> Result<Plan> {
+    let plan = read_plan(file)?;
+    let problems = crate::plan::validate(&plan, policies);
+    if problems.is_empty() {
+        return Ok(plan);
+    }
+    let diagnostics: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|p| Diagnostic::error(file, None, p))
+        .collect();
+    render::diagnostics::render_text(&diagnostics, io.err, io.err_palette)?;
+    bail!(
+        "{} problem(s) in the saved plan `{}`; nothing was sent to the cluster",
+        diagnostics.len(),
+        file.display()
+    )
 }
 
 fn read_plan(file: &std::path::Path) -> Result<Plan> {

@@ -220,10 +220,10 @@ impl Cluster for KafkaCluster {
             );
         }
         let brokers: Vec<i32> = metadata.brokers().iter().map(|b| b.id()).collect();
-        let cluster_id = self
-            .admin
-            .inner()
-            .fetch_cluster_id(Duration::from_millis(1));
+        // The metadata just read carries the cluster id, so this returns at once; a broker
+        // that reports none answers `None` at once too. A deadline of a millisecond could miss
+        // it, and a saved plan's cluster check rests on it: use the request deadline.
+        let cluster_id = self.admin.inner().fetch_cluster_id(self.settings.timeout);
 
         // All topics' configs, in chunks sent concurrently, and each broker's defaults.
         let names: Vec<&str> = topics.keys().map(String::as_str).collect();
@@ -277,7 +277,6 @@ impl Cluster for KafkaCluster {
                         (e.name.clone(), entry)
                     })
                     .collect();
-                topic.config_view = ConfigView::detect(&topic.configs);
             }
         }
         // Topics whose configs the broker did not return are marked, not guessed.
@@ -285,6 +284,18 @@ impl Cluster for KafkaCluster {
             if !described.contains(name) {
                 topic.configs_error = Some("the broker did not return this topic's configs".into());
             }
+        }
+        // How this broker reports configs is decided once, from all of its answers: one topic's
+        // response alone cannot tell a set-only broker from Kafka (a spec can set any key).
+        let view = ConfigView::detect(
+            topics
+                .iter()
+                .filter(|(name, _)| described.contains(*name))
+                .map(|(_, t)| &t.configs),
+        );
+        log::debug!("topic configs reported as {view:?}");
+        for topic in topics.values_mut() {
+            topic.config_view = view;
         }
 
         let mut defaults = BrokerDefaults::default();
