@@ -140,6 +140,10 @@ impl MainQueuePump {
                 // (and so the client) is alive; each event is destroyed after use.
                 unsafe {
                     let queue = rdkafka_sys::rd_kafka_queue_get_main(client.native_ptr());
+                    if queue.is_null() {
+                        log::debug!("librdkafka has no main queue; its log lines are lost");
+                        return;
+                    }
                     while !flag.load(Ordering::Relaxed) {
                         let event = rdkafka_sys::rd_kafka_queue_poll(queue, 50);
                         if event.is_null() {
