@@ -17,6 +17,7 @@ use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
 use crate::policy::CompiledPolicies;
 use crate::render::Palette;
+use crate::secret::Secret;
 use crate::topic_filter::TopicFilter;
 
 #[derive(Debug, thiserror::Error)]
@@ -363,13 +364,13 @@ fn connection_settings(
         })
         .ok_or(ConfigError::NoCluster)?;
     // The file's properties, then its secrets from the environment, then `-X` (which wins).
-    let mut properties: Vec<(String, String)> = Vec::new();
+    let mut properties: Vec<(String, Secret)> = Vec::new();
     if let Some(cluster) = &context.cluster {
         properties.extend(
             cluster
                 .properties
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone())),
+                .map(|(k, v)| (k.clone(), Secret::from(v.as_str()))),
         );
         for (key, var) in &cluster.secret_properties {
             let value = std::env::var(var).map_err(|_| ConfigError::MissingSecret {
@@ -377,13 +378,13 @@ fn connection_settings(
                 key: key.clone(),
                 cluster: context.cluster_name.clone().unwrap_or_default(),
             })?;
-            properties.push((key.clone(), value));
+            properties.push((key.clone(), Secret::from(value)));
         }
     }
     for (i, p) in c.properties.iter().enumerate() {
         match p.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => {
-                properties.push((k.trim().to_string(), v.to_string()))
+                properties.push((k.trim().to_string(), Secret::from(v)))
             }
             _ => return Err(ConfigError::Property(ordinal(i + 1))),
         }

@@ -35,6 +35,7 @@ pub mod plan;
 pub mod policy;
 pub mod position;
 pub mod render;
+pub mod secret;
 pub mod snapshot;
 pub mod spec_file;
 pub mod topic_filter;

@@ -8,12 +8,16 @@ use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 
+use super::redactor::Redactor;
+
 pub struct TopicgateContext {
     fatal: Mutex<Option<ConnectionProblem>>,
     last_error: Mutex<Option<String>>,
     /// The bootstrap addresses as librdkafka names them (`host:port`), and which have failed.
     bootstrap: Vec<String>,
     failed: Mutex<std::collections::BTreeSet<String>>,
+    /// librdkafka's log lines and errors can quote property values: redacted on arrival.
+    redactor: Redactor,
 }
 
 /// A connection-level error that makes waiting pointless.
@@ -25,7 +29,7 @@ pub enum ConnectionProblem {
 }
 
 impl TopicgateContext {
-    pub fn new(bootstrap_servers: &str) -> Self {
+    pub fn new(bootstrap_servers: &str, redactor: Redactor) -> Self {
         let bootstrap = bootstrap_servers
             .split(',')
             .map(|s| {
@@ -47,6 +51,7 @@ impl TopicgateContext {
             last_error: Mutex::new(None),
             bootstrap,
             failed: Mutex::new(Default::default()),
+            redactor,
         }
     }
 
@@ -61,6 +66,7 @@ impl TopicgateContext {
 
 impl ClientContext for TopicgateContext {
     fn log(&self, level: RDKafkaLogLevel, fac: &str, message: &str) {
+        let message = &self.redactor.redact(message);
         // librdkafka's own warnings are mostly connection noise that topicgate reports itself
         // as one error; they are visible with -vv.
         match level {
@@ -75,7 +81,8 @@ impl ClientContext for TopicgateContext {
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
-        log::debug!(target: "librdkafka", "error: {error}: {reason}");
+        let reason = &self.redactor.redact(reason);
+        log::debug!(target: "librdkafka", "error: {}: {reason}", self.redactor.redact(&error.to_string()));
         if let Ok(mut last) = self.last_error.lock() {
             *last = Some(reason.to_string());
         }

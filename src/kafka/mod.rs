@@ -7,6 +7,7 @@
 
 mod context;
 mod incremental_alter_configs;
+mod redactor;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,12 +24,14 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::metadata::Metadata;
 
 use self::context::{ConnectionProblem, MainQueuePump, TopicgateContext};
+use self::redactor::Redactor;
 use crate::cluster::{
     Cluster, ClusterError, ConfigAlteration, Mode, NewTopic, OpError, TopicOutcome,
 };
 use crate::cluster_state::{
     BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
 };
+use crate::secret::Secret;
 
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
@@ -38,8 +41,9 @@ const CHUNK: usize = 2_000;
 #[derive(Debug, Clone)]
 pub struct ConnectionSettings {
     pub bootstrap_servers: String,
-    /// librdkafka properties (`-X key=value`): security settings and the like.
-    pub properties: Vec<(String, String)>,
+    /// librdkafka properties (`-X key=value`): security settings and the like. Every value is
+    /// treated as a secret: never shown, and removed from any text librdkafka returns.
+    pub properties: Vec<(String, Secret)>,
     /// Deadline for reaching the cluster and for each request.
     pub timeout: Duration,
 }
@@ -47,6 +51,8 @@ pub struct ConnectionSettings {
 pub struct KafkaCluster {
     admin: Arc<AdminClient<TopicgateContext>>,
     settings: ConnectionSettings,
+    /// Every text from librdkafka passes through it before it leaves the adapter.
+    redactor: Redactor,
     _pump: MainQueuePump,
 }
 
@@ -61,18 +67,20 @@ impl KafkaCluster {
             // lists all topics, and also tells the client never to ask for auto-creation.
             .set("allow.auto.create.topics", "false");
         for (key, value) in &settings.properties {
-            config.set(key, value);
+            config.set(key, value.expose());
         }
+        let redactor = Redactor::new(&settings.properties);
         let admin = AdminClient::from_config_and_context(
             &config,
-            TopicgateContext::new(&settings.bootstrap_servers),
+            TopicgateContext::new(&settings.bootstrap_servers, redactor.clone()),
         )
-        .map_err(|e| ClusterError::Settings(e.to_string()))?;
+        .map_err(|e| ClusterError::Settings(redactor::client_error(&e, &redactor)))?;
         let admin = Arc::new(admin);
         Ok(KafkaCluster {
             _pump: MainQueuePump::start(Arc::clone(&admin)),
             admin,
             settings,
+            redactor,
         })
     }
 
@@ -186,8 +194,9 @@ fn topic_results(api: &str, results: Vec<TopicResult>) -> Vec<TopicOutcome> {
         .collect()
 }
 
-impl Cluster for KafkaCluster {
-    fn describe(&self) -> Result<ClusterState, ClusterError> {
+/// The port's operations before redaction; `impl Cluster` below redacts what they return.
+impl KafkaCluster {
+    fn describe_unredacted(&self) -> Result<ClusterState, ClusterError> {
         let metadata = self.metadata()?;
         let mut topics = BTreeMap::new();
         for t in metadata.topics() {
@@ -290,7 +299,11 @@ impl Cluster for KafkaCluster {
         let mut defaults = BrokerDefaults::default();
         for answer in broker_answers {
             let Ok(results) = answer else {
-                log::debug!("broker configs not available: {:?}", answer.err());
+                log::debug!(
+                    "broker configs not available: {}",
+                    self.redactor
+                        .redact(&answer.err().map(|e| e.to_string()).unwrap_or_default())
+                );
                 continue;
             };
             for resource in results.into_iter().flatten() {
@@ -321,7 +334,7 @@ impl Cluster for KafkaCluster {
         })
     }
 
-    fn create_topics(
+    fn create_topics_unredacted(
         &self,
         topics: &[NewTopic],
         mode: Mode,
@@ -349,7 +362,7 @@ impl Cluster for KafkaCluster {
         Ok(outcomes)
     }
 
-    fn create_partitions(
+    fn create_partitions_unredacted(
         &self,
         changes: &[(String, i32)],
         mode: Mode,
@@ -367,7 +380,7 @@ impl Cluster for KafkaCluster {
         Ok(outcomes)
     }
 
-    fn alter_configs(
+    fn alter_configs_unredacted(
         &self,
         changes: &[ConfigAlteration],
         mode: Mode,
@@ -401,7 +414,10 @@ impl Cluster for KafkaCluster {
         Ok(outcomes)
     }
 
-    fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
+    fn delete_topics_unredacted(
+        &self,
+        names: &[String],
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(names.len());
         for chunk in names.chunks(CHUNK) {
             let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
@@ -410,5 +426,51 @@ impl Cluster for KafkaCluster {
             outcomes.extend(topic_results("DeleteTopics", results));
         }
         Ok(outcomes)
+    }
+}
+
+impl Cluster for KafkaCluster {
+    fn describe(&self) -> Result<ClusterState, ClusterError> {
+        self.describe_unredacted()
+            .map_err(|e| self.redactor.cluster_error(e))
+    }
+
+    fn create_topics(
+        &self,
+        topics: &[NewTopic],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        self.redacted(self.create_topics_unredacted(topics, mode))
+    }
+
+    fn create_partitions(
+        &self,
+        changes: &[(String, i32)],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        self.redacted(self.create_partitions_unredacted(changes, mode))
+    }
+
+    fn alter_configs(
+        &self,
+        changes: &[ConfigAlteration],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        self.redacted(self.alter_configs_unredacted(changes, mode))
+    }
+
+    fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
+        self.redacted(self.delete_topics_unredacted(names))
+    }
+}
+
+impl KafkaCluster {
+    fn redacted(
+        &self,
+        result: Result<Vec<TopicOutcome>, ClusterError>,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        result
+            .map(|outcomes| self.redactor.outcomes(outcomes))
+            .map_err(|e| self.redactor.cluster_error(e))
     }
 }
