@@ -113,6 +113,15 @@ pub fn secret_resemblance(key: &str) -> Option<&'static str> {
     None
 }
 
+/// librdkafka's names for the cluster address, which topicgate takes only from
+/// `--bootstrap-servers` or `bootstrap_servers` (one source, named in every error).
+pub fn is_bootstrap_property(key: &str) -> bool {
+    matches!(
+        key.trim().to_ascii_lowercase().as_str(),
+        "bootstrap.servers" | "metadata.broker.list"
+    )
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigFileError {
     #[error("cannot read `{}`: {source}", .path.display())]
@@ -200,6 +209,44 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
         ConfigFileError::Invalid { message, location }
     })?;
     for (name, cluster) in &file.clusters {
+        let position = |key: &str, under: Option<&str>| {
+            crate::position::index(text).and_then(|root| {
+                let cluster = root.get("clusters")?.get(name)?;
+                match under {
+                    Some(section) => cluster.get(section)?.key_pos(key),
+                    None => cluster.key_pos(key),
+                }
+            })
+        };
+        if let Some(servers) = &cluster.bootstrap_servers {
+            if let Err(message) = crate::bootstrap_servers::BootstrapServers::parse(servers) {
+                return Err(ConfigFileError::Invalid {
+                    message: format!("`bootstrap_servers` of cluster `{name}`: {message}"),
+                    location: crate::diagnostic::location(
+                        path,
+                        position("bootstrap_servers", None),
+                    ),
+                });
+            }
+        }
+        if let Some(key) = cluster
+            .properties
+            .keys()
+            .chain(cluster.secret_properties.keys())
+            .find(|k| is_bootstrap_property(k))
+        {
+            let section = if cluster.properties.contains_key(key) {
+                "properties"
+            } else {
+                "secret_properties"
+            };
+            return Err(ConfigFileError::Invalid {
+                message: format!(
+                    "`{key}` is not accepted in `{section}`: give the address as `bootstrap_servers` of the cluster, its one source"
+                ),
+                location: crate::diagnostic::location(path, position(key, Some(section))),
+            });
+        }
         if let Some((key, like)) = cluster
             .properties
             .keys()

@@ -15,6 +15,7 @@
 
 pub mod apply;
 pub mod arguments;
+pub mod bootstrap_servers;
 pub mod broker_defaults;
 pub mod check;
 pub mod cluster;

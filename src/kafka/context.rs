@@ -29,23 +29,8 @@ pub enum ConnectionProblem {
 }
 
 impl TopicgateContext {
-    pub fn new(bootstrap_servers: &str, redactor: Redactor) -> Self {
-        let bootstrap = bootstrap_servers
-            .split(',')
-            .map(|s| {
-                let s = s.trim();
-                let s = s.split_once("://").map_or(s, |(_, rest)| rest);
-                // librdkafka's default port.
-                if s.rsplit_once(':')
-                    .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-                {
-                    s.to_string()
-                } else {
-                    format!("{s}:9092")
-                }
-            })
-            .filter(|s| s != ":9092")
-            .collect();
+    /// `bootstrap` = the addresses as librdkafka names them (`host:port`).
+    pub fn new(bootstrap: Vec<String>, redactor: Redactor) -> Self {
         TopicgateContext {
             fatal: Mutex::new(None),
             last_error: Mutex::new(None),

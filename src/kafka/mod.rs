@@ -25,6 +25,7 @@ use rdkafka::metadata::Metadata;
 
 use self::context::{ConnectionProblem, MainQueuePump, TopicgateContext};
 use self::redactor::Redactor;
+use crate::bootstrap_servers::BootstrapServers;
 use crate::cluster::{
     Cluster, ClusterError, ConfigAlteration, Mode, NewTopic, OpError, TopicOutcome,
 };
@@ -51,6 +52,7 @@ pub struct ConnectionSettings {
 pub struct KafkaCluster {
     admin: Arc<AdminClient<TopicgateContext>>,
     settings: ConnectionSettings,
+    bootstrap: BootstrapServers,
     /// Every text from librdkafka passes through it before it leaves the adapter.
     redactor: Redactor,
     _pump: MainQueuePump,
@@ -59,6 +61,25 @@ pub struct KafkaCluster {
 impl KafkaCluster {
     /// Creates the client. Nothing is sent until the first call.
     pub fn connect(settings: ConnectionSettings) -> Result<KafkaCluster, ClusterError> {
+        let bootstrap = BootstrapServers::parse(&settings.bootstrap_servers)
+            .map_err(|e| ClusterError::Settings(format!("bootstrap servers: {e}")))?;
+        // N.B. KAFKA.md: librdkafka refuses request timeouts above 3,600,000 ms.
+        let (min, max, range) = crate::config::TIMEOUT_RANGE;
+        if settings.timeout < min || settings.timeout > max {
+            return Err(ClusterError::Settings(format!(
+                "the timeout must be {range}, not {}",
+                humantime::format_duration(settings.timeout)
+            )));
+        }
+        if let Some((key, _)) = settings
+            .properties
+            .iter()
+            .find(|(k, _)| crate::config_file::is_bootstrap_property(k))
+        {
+            return Err(ClusterError::Settings(format!(
+                "`{key}` is not accepted as a property: the address is `bootstrap_servers`"
+            )));
+        }
         let mut config = ClientConfig::new();
         config
             .set("bootstrap.servers", &settings.bootstrap_servers)
@@ -72,7 +93,7 @@ impl KafkaCluster {
         let redactor = Redactor::new(&settings.properties);
         let admin = AdminClient::from_config_and_context(
             &config,
-            TopicgateContext::new(&settings.bootstrap_servers, redactor.clone()),
+            TopicgateContext::new(bootstrap.addresses().to_vec(), redactor.clone()),
         )
         .map_err(|e| ClusterError::Settings(redactor::client_error(&e, &redactor)))?;
         let admin = Arc::new(admin);
@@ -80,6 +101,7 @@ impl KafkaCluster {
             _pump: MainQueuePump::start(Arc::clone(&admin)),
             admin,
             settings,
+            bootstrap,
             redactor,
         })
     }
@@ -133,12 +155,47 @@ impl KafkaCluster {
 
     fn unreachable(&self, detail: String) -> ClusterError {
         let detail = self.admin.inner().context().last_error().unwrap_or(detail);
+        // A listener that accepts the connection but never answers as Kafka looks, to
+        // librdkafka, like a slow broker: say what it more likely is.
+        let detail = match accepting(self.bootstrap.addresses()) {
+            Some(address) => format!(
+                "connected to `{address}` but got no Kafka response: is this a Kafka listener? (wrong port, or a TLS/SASL listener without `-X security.protocol`); librdkafka said: {detail}"
+            ),
+            None => detail,
+        };
         ClusterError::Unreachable {
             bootstrap: self.settings.bootstrap_servers.clone(),
             timeout: self.settings.timeout,
             detail,
         }
     }
+}
+
+/// The first of `addresses` that accepts a TCP connection within a second (all are tried at
+/// once), if any.
+fn accepting(addresses: &[String]) -> Option<String> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let (tx, rx) = std::sync::mpsc::channel();
+    for address in addresses {
+        let (tx, address) = (tx.clone(), address.clone());
+        // Detached: a slow name lookup must not hold up the error; the thread ends on its own.
+        std::thread::spawn(move || {
+            let open = address.to_socket_addrs().is_ok_and(|mut addrs| {
+                addrs.any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok())
+            });
+            let _ = tx.send(open.then_some(address));
+        });
+    }
+    drop(tx);
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(Some(address)) => return Some(address),
+            Ok(None) => {}
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 fn source(s: &RdSource) -> ConfigSource {
