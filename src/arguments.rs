@@ -34,8 +34,9 @@ pub struct Arguments {
     )]
     pub config: Option<PathBuf>,
 
-    /// Use the settings of cluster NAME in topicgate.yaml (bootstrap servers, broker defaults)
-    /// [env: TOPICGATE_CLUSTER]. Only commands that use a cluster read it.
+    /// Use the settings of cluster NAME in topicgate.yaml (bootstrap servers, broker defaults).
+    ///
+    /// [env: TOPICGATE_CLUSTER] (read only by commands that use a cluster)
     #[arg(
         long,
         value_name = "NAME",
@@ -148,8 +149,9 @@ pub enum ValidateFormat {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Cluster connection")]
 pub struct ConnectionArgs {
-    /// Kafka bootstrap servers, `host:port[,host:port...]` (IPv6 as `[::1]:9092`)
-    /// [env: TOPICGATE_BOOTSTRAP_SERVERS].
+    /// Kafka bootstrap servers, `host:port[,host:port...]` (IPv6 as `[::1]:9092`).
+    ///
+    /// [env: TOPICGATE_BOOTSTRAP_SERVERS] (never redirects a `--cluster`)
     #[arg(long, value_name = "SERVERS")]
     pub bootstrap_servers: Option<String>,
 
@@ -158,8 +160,9 @@ pub struct ConnectionArgs {
     #[arg(short = 'X', long = "property", value_name = "KEY=VALUE")]
     pub properties: Vec<String>,
 
-    /// Deadline for reaching the cluster and for each request, from 1s to 1h
-    /// [env: TOPICGATE_TIMEOUT] [default: 30s].
+    /// Deadline for reaching the cluster and for each request, from 1s to 1h (`10s`, `1m`).
+    ///
+    /// [env: TOPICGATE_TIMEOUT] [default: 30s]
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
 }

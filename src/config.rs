@@ -561,3 +561,215 @@ fn ordinal(n: usize) -> String {
     };
     format!("{n}{suffix}")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use clap::Parser;
+
+    use super::*;
+
+    const FILE: &str = "clusters:
+  prod:
+    bootstrap_servers: file-host:9092
+    properties: {client.id: from-file, sasl.username: alice}
+    secret_properties: {sasl.password: TG_PW}
+  open:
+    properties: {client.id: open}
+";
+
+    /// Resolves `args` (after `topicgate`) with `env`, and `FILE` as topicgate.yaml.
+    fn resolve(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("topicgate.yaml");
+        std::fs::write(&file, FILE).unwrap();
+        let mut argv = vec!["topicgate", "--config", file.to_str().unwrap()];
+        argv.extend(args);
+        let env: BTreeMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::resolve(Arguments::try_parse_from(argv).unwrap(), &env)
+    }
+
+    fn connection(config: Config) -> ConnectionSettings {
+        match config.command {
+            CommandConfig::Plan {
+                source: ClusterSource::Live(c),
+                ..
+            } => c,
+            other => panic!("not a live plan: {other:?}"),
+        }
+    }
+
+    fn plan(args: &[&str], env: &[(&str, &str)]) -> Result<ConnectionSettings, ConfigError> {
+        let mut argv = vec!["plan"];
+        argv.extend(args);
+        resolve(&argv, env).map(connection)
+    }
+
+    fn value<'a>(c: &'a ConnectionSettings, key: &str) -> Option<&'a str> {
+        c.properties
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.expose())
+    }
+
+    const BOOT: &str = BOOTSTRAP_VAR;
+
+    #[test]
+    fn bootstrap_servers_flag_then_environment_then_file() {
+        let env = [(BOOT, "env-host:1"), ("TG_PW", "pw")];
+        let c = plan(&["--bootstrap-servers", "flag-host:1"], &env).unwrap();
+        assert_eq!(c.bootstrap_servers, "flag-host:1");
+        assert_eq!(plan(&[], &env).unwrap().bootstrap_servers, "env-host:1");
+        // A named cluster's own address, over a variable that agrees with it.
+        let c = plan(
+            &["--cluster", "prod"],
+            &[(BOOT, " file-host:9092"), ("TG_PW", "pw")],
+        )
+        .unwrap();
+        assert_eq!(c.bootstrap_servers, "file-host:9092");
+        let c = plan(&["--cluster", "prod"], &[("TG_PW", "pw")]).unwrap();
+        assert_eq!(c.bootstrap_servers, "file-host:9092");
+        // An explicit flag overrides the cluster's address.
+        let c = plan(
+            &["--cluster", "prod", "--bootstrap-servers", "flag-host:1"],
+            &env,
+        )
+        .unwrap();
+        assert_eq!(c.bootstrap_servers, "flag-host:1");
+        assert_eq!(value(&c, "sasl.username"), Some("alice"));
+        // A cluster without an address takes the variable's.
+        let c = plan(&["--cluster", "open"], &env).unwrap();
+        assert_eq!(c.bootstrap_servers, "env-host:1");
+        assert!(matches!(plan(&[], &[]), Err(ConfigError::NoCluster)));
+        // Empty values are unset.
+        let c = plan(&["--bootstrap-servers", ""], &env).unwrap();
+        assert_eq!(c.bootstrap_servers, "env-host:1");
+    }
+
+    #[test]
+    fn a_variable_never_redirects_a_named_cluster() {
+        // Regression: `--cluster prod` with a stray TOPICGATE_BOOTSTRAP_SERVERS sent prod's
+        // credentials to the variable's address.
+        let env = [(BOOT, "elsewhere:9092"), ("TG_PW", "pw")];
+        for args in [vec!["--cluster", "prod"], vec![]] {
+            let mut env = env.to_vec();
+            if args.is_empty() {
+                env.push((CLUSTER_VAR, "prod"));
+            }
+            let err = plan(&args, &env).unwrap_err().to_string();
+            assert!(
+                err.contains("`TOPICGATE_BOOTSTRAP_SERVERS` is set (`elsewhere:9092`)"),
+                "{err}"
+            );
+            assert!(err.contains("cluster `prod`"), "{err}");
+        }
+    }
+
+    #[test]
+    fn cluster_flag_then_environment() {
+        let env = [(CLUSTER_VAR, "open"), (BOOT, "env-host:1")];
+        let c = plan(&[], &env).unwrap();
+        assert_eq!(value(&c, "client.id"), Some("open"));
+        let c = plan(
+            &["--cluster", "prod", "--bootstrap-servers", "h:1"],
+            &[(CLUSTER_VAR, "open"), ("TG_PW", "pw")],
+        )
+        .unwrap();
+        assert_eq!(value(&c, "client.id"), Some("from-file"));
+        let err = plan(&[], &[(CLUSTER_VAR, "nope"), (BOOT, "h:1")]).unwrap_err();
+        assert!(err.to_string().contains("no cluster `nope`"), "{err}");
+    }
+
+    #[test]
+    fn properties_file_then_secrets_then_flags() {
+        let env = [("TG_PW", "from-env")];
+        let c = plan(&["--cluster", "prod"], &env).unwrap();
+        assert_eq!(value(&c, "client.id"), Some("from-file"));
+        assert_eq!(value(&c, "sasl.password"), Some("from-env"));
+        let c = plan(
+            &[
+                "--cluster",
+                "prod",
+                "-X",
+                "client.id=flag",
+                "-X",
+                "sasl.password=flag-pw",
+            ],
+            &env,
+        )
+        .unwrap();
+        assert_eq!(value(&c, "client.id"), Some("flag"));
+        assert_eq!(value(&c, "sasl.password"), Some("flag-pw"));
+        let err = plan(&["--cluster", "prod"], &[]).unwrap_err().to_string();
+        assert!(err.contains("`TG_PW`"), "{err}");
+        // The settings never show a value.
+        assert!(!format!("{c:?}").contains("flag-pw"));
+    }
+
+    #[test]
+    fn timeout_flag_then_environment_then_default() {
+        let boot = [(BOOT, "h:1"), (TIMEOUT_VAR, "45s")];
+        let c = plan(&["--timeout", "10s"], &boot).unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(10));
+        assert_eq!(plan(&[], &boot).unwrap().timeout, Duration::from_secs(45));
+        let c = plan(&[], &[(BOOT, "h:1")]).unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(30));
+        // A flag wins over a broken variable, which is never read then.
+        let c = plan(&["--timeout", "1h"], &[(BOOT, "h:1"), (TIMEOUT_VAR, "2h")]).unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn timeouts_and_waits_are_range_checked() {
+        // Regression: 0 became 100ms, above 1h broke librdkafka, `100y` was accepted.
+        let boot = [(BOOT, "h:1")];
+        for (text, expect) in [
+            (
+                "0",
+                "`--timeout 0` is out of range: it must be from 1s to 1h",
+            ),
+            ("999ms", "out of range"),
+            ("3601s", "out of range"),
+            ("25days", "out of range"),
+            ("100y", "`--timeout 100y` is not a duration from 1s to 1h"),
+            ("2 months", "is not a duration"),
+            ("1M", "is not a duration"),
+            ("soon", "is not a duration"),
+        ] {
+            let err = plan(&["--timeout", text], &boot).unwrap_err().to_string();
+            assert!(err.contains(expect), "{text}: {err}");
+        }
+        for ok in ["1s", "1000ms", "1h", "59m 59s", "1d"] {
+            let r = plan(&["--timeout", ok], &boot);
+            assert_eq!(r.is_ok(), ok != "1d", "{ok}");
+        }
+        let gate = |wait: &str| {
+            resolve(&["gate", "--require", "a", "--wait", wait], &boot).map(|c| match c.command {
+                CommandConfig::Gate { wait, .. } => wait,
+                _ => unreachable!(),
+            })
+        };
+        assert_eq!(gate("24h").unwrap(), Some(Duration::from_secs(86_400)));
+        assert_eq!(gate("0s").unwrap(), Some(Duration::ZERO));
+        for bad in ["24h 1s", "100y", "2w"] {
+            let err = gate(bad).unwrap_err().to_string();
+            assert!(err.contains(&format!("`--wait {bad}`")), "{err}");
+        }
+    }
+
+    #[test]
+    fn offline_commands_read_no_cluster_settings() {
+        // Regression: TOPICGATE_CLUSTER=nope broke `validate`.
+        let env = [(CLUSTER_VAR, "nope"), (BOOT, "::"), (TIMEOUT_VAR, "100y")];
+        assert!(resolve(&["validate"], &env).is_ok());
+        assert!(resolve(&["schema", "spec"], &env).is_ok());
+        assert!(resolve(&["plan", "--state", "s.json"], &env).is_ok());
+        // A snapshot is not a cluster connection: a variable cannot conflict with `--state`.
+        assert!(resolve(&["export", "--state", "s.json"], &[(BOOT, "h:1")]).is_ok());
+    }
+}
