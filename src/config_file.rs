@@ -39,7 +39,8 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterSettings {
-    /// `host:port[,host:port...]`; `--bootstrap-servers` and `TOPICGATE_BOOTSTRAP_SERVERS` win.
+    /// `host:port[,host:port...]`; `--bootstrap-servers` wins. `TOPICGATE_BOOTSTRAP_SERVERS` only
+    /// fills it in when it is absent: a variable never redirects a named cluster.
     pub bootstrap_servers: Option<String>,
     /// librdkafka client properties (`security.protocol`, `sasl.mechanism`, ...). No secrets:
     /// those go in `secret_properties`.
