@@ -266,8 +266,8 @@ impl RuleSettings {
 /// cluster section is looked up only by commands that use one.
 struct FileContext<'e> {
     loaded: Option<config_file::Loaded>,
-    /// From `--cluster`, else `TOPICGATE_CLUSTER`.
-    cluster_name: Option<String>,
+    /// From `--cluster`, else `TOPICGATE_CLUSTER`, and how to name it in a message.
+    cluster_name: Option<(String, String)>,
     ignore: Vec<String>,
     policies: CompiledPolicies,
     env: &'e dyn Environment,
@@ -276,12 +276,12 @@ struct FileContext<'e> {
 impl FileContext<'_> {
     /// The selected cluster's section, if a cluster is selected; an error if it is not there.
     fn cluster(&self) -> Result<Option<(&str, &ClusterSettings)>, ConfigError> {
-        let Some(name) = &self.cluster_name else {
+        let Some((name, shown)) = &self.cluster_name else {
             return Ok(None);
         };
         match &self.loaded {
             Some(loaded) => Ok(Some((name, loaded.file.cluster(name, &loaded.path)?))),
-            None => Err(ConfigFileError::NoFile(name.clone()).into()),
+            None => Err(ConfigFileError::NoFile(shown.clone()).into()),
         }
     }
 }
@@ -306,10 +306,8 @@ impl Config {
         };
         let loaded = config_file::load(args.config.as_deref())?;
         // An empty `--cluster` or TOPICGATE_CLUSTER means none.
-        let cluster_name = match args.cluster.filter(|c| !c.trim().is_empty()) {
-            Some(name) => Some(name),
-            None => env.var(CLUSTER_VAR).filter(|c| !c.trim().is_empty()),
-        };
+        let cluster_name = flag_or_env(args.cluster, "--cluster", env, CLUSTER_VAR)
+            .map(|(shown, name)| (name, shown));
         let context = FileContext {
             ignore: loaded
                 .as_ref()
@@ -683,6 +681,19 @@ mod tests {
         assert_eq!(value(&c, "client.id"), Some("from-file"));
         let err = plan(&[], &[(CLUSTER_VAR, "nope"), (BOOT, "h:1")]).unwrap_err();
         assert!(err.to_string().contains("no cluster `nope`"), "{err}");
+        // Without a topicgate.yaml, the message names where the cluster name came from.
+        let args = Arguments::try_parse_from(["topicgate", "plan"]).unwrap();
+        let env: BTreeMap<String, String> = [(CLUSTER_VAR, "nope"), (BOOT, "h:1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        // (Unit tests run in the package root, which has no topicgate.yaml.)
+        assert!(!std::path::Path::new(config_file::DEFAULT_FILE).exists());
+        let err = Config::resolve(args, &env).unwrap_err().to_string();
+        assert!(
+            err.starts_with("`TOPICGATE_CLUSTER=nope` needs a `topicgate.yaml`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -138,9 +138,8 @@ pub enum ConfigFileError {
         file: PathBuf,
         known: Vec<String>,
     },
-    #[error(
-        "`--cluster {0}` needs a `topicgate.yaml` (or `--config FILE`) with a `clusters:` section"
-    )]
+    #[error("{0} needs a `topicgate.yaml` (or `--config FILE`) with a `clusters:` section")]
+    /// `--cluster NAME` or `TOPICGATE_CLUSTER=NAME`, as given.
     NoFile(String),
 }
 
