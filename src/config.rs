@@ -93,13 +93,8 @@ pub const BOOTSTRAP_VAR: &str = "TOPICGATE_BOOTSTRAP_SERVERS";
 pub const TIMEOUT_VAR: &str = "TOPICGATE_TIMEOUT";
 /// `--timeout` when neither the flag nor its variable is given.
 pub const DEFAULT_TIMEOUT: &str = "30s";
-/// `--timeout` is every request's timeout. N.B. KAFKA.md: librdkafka refuses request timeouts
-/// above 3,600,000 ms (1h); below 1s a healthy cluster cannot answer a describe.
-pub const TIMEOUT_RANGE: (Duration, Duration, &str) = (
-    Duration::from_secs(1),
-    Duration::from_secs(3600),
-    "from 1s to 1h",
-);
+/// `--timeout` is every request's timeout: the adapter's range.
+pub use crate::kafka::TIMEOUT_RANGE;
 /// `gate --wait` is how long to keep polling; each poll uses `--timeout`, never this.
 pub const WAIT_RANGE: (Duration, Duration, &str) = (
     Duration::ZERO,
@@ -300,7 +295,7 @@ impl Config {
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
                     std::io::stdout().is_terminal()
-                        && env.var("NO_COLOR").is_none_or(|v| v.is_empty())
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             },
         };

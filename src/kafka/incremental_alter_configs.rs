@@ -96,7 +96,7 @@ pub fn incremental_alter_configs<C: ClientContext>(
         return Ok(Vec::new());
     }
     let rk = client.native_ptr();
-    // N.B. KAFKA.md: librdkafka's admin request timeout is at most 3,600,000 ms; `Config`
+    // N.B. librdkafka's admin request timeout is at most 3,600,000 ms (`TIMEOUT_RANGE`); `Config`
     // keeps `--timeout` within that range, and this clamps for callers of the library.
     let timeout_ms = i32::try_from(timeout.as_millis())
         .unwrap_or(i32::MAX)

@@ -38,6 +38,15 @@ use crate::secret::Secret;
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
 const CHUNK: usize = 2_000;
 
+/// The range of `ConnectionSettings::timeout`, and how to say it. N.B. librdkafka refuses
+/// admin request and operation timeouts above 3,600,000 ms (1h) [src rdkafka_admin.c,
+/// `rd_kafka_AdminOptions_init`]; below 1s a healthy cluster cannot be described.
+pub const TIMEOUT_RANGE: (Duration, Duration, &str) = (
+    Duration::from_secs(1),
+    Duration::from_secs(3600),
+    "from 1s to 1h",
+);
+
 /// Where and how to connect.
 #[derive(Debug, Clone)]
 pub struct ConnectionSettings {
@@ -45,7 +54,7 @@ pub struct ConnectionSettings {
     /// librdkafka properties (`-X key=value`): security settings and the like. Every value is
     /// treated as a secret: never shown, and removed from any text librdkafka returns.
     pub properties: Vec<(String, Secret)>,
-    /// Deadline for reaching the cluster and for each request.
+    /// Deadline for reaching the cluster and for each request, within `TIMEOUT_RANGE`.
     pub timeout: Duration,
 }
 
@@ -63,8 +72,7 @@ impl KafkaCluster {
     pub fn connect(settings: ConnectionSettings) -> Result<KafkaCluster, ClusterError> {
         let bootstrap = BootstrapServers::parse(&settings.bootstrap_servers)
             .map_err(|e| ClusterError::Settings(format!("bootstrap servers: {e}")))?;
-        // N.B. KAFKA.md: librdkafka refuses request timeouts above 3,600,000 ms.
-        let (min, max, range) = crate::config::TIMEOUT_RANGE;
+        let (min, max, range) = TIMEOUT_RANGE;
         if settings.timeout < min || settings.timeout > max {
             return Err(ClusterError::Settings(format!(
                 "the timeout must be {range}, not {}",
