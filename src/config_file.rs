@@ -72,8 +72,6 @@ pub fn secret_resemblance(key: &str) -> Option<&'static str> {
         ("secret", 1),
         ("token", 1),
         ("jaas", 1),
-        ("credentials", 2),
-        ("credential", 2),
     ];
     // librdkafka properties whose values are secrets without saying so in a word.
     const KEYS: &[&str] = &[
@@ -348,7 +346,6 @@ mod tests {
             "ssl.key.pme",
             "ssl.key",
             "sasl.oauthbearer.tokn",
-            "aws.credentials",
         ] {
             assert!(is_secret_property(key), "{key}");
         }
@@ -364,6 +361,7 @@ mod tests {
             "enable.sasl.oauthbearer.unsecure.jwt",
             "sasl.oauthbearer.method",
             "sasl.oauthbearer.token.endpoint.url",
+            "sasl.oauthbearer.client.credentials.client.id",
             "ssl.endpoint.identification.algorithm",
             "socket.keepalive.enable",
             "debug",
