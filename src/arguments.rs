@@ -35,9 +35,10 @@ pub struct Arguments {
     pub config: Option<PathBuf>,
 
     /// Use the settings of cluster NAME in topicgate.yaml (bootstrap servers, broker defaults).
+    ///
+    /// [env: TOPICGATE_CLUSTER] (read only by commands that use a cluster)
     #[arg(
         long,
-        env = "TOPICGATE_CLUSTER",
         value_name = "NAME",
         global = true,
         help_heading = "Global options"
@@ -148,22 +149,22 @@ pub enum ValidateFormat {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Cluster connection")]
 pub struct ConnectionArgs {
-    /// Kafka bootstrap servers, `host:port[,host:port...]`.
-    #[arg(long, env = "TOPICGATE_BOOTSTRAP_SERVERS", value_name = "SERVERS")]
+    /// Kafka bootstrap servers, `host:port[,host:port...]` (IPv6 as `[::1]:9092`).
+    ///
+    /// [env: TOPICGATE_BOOTSTRAP_SERVERS] (never redirects a `--cluster`)
+    #[arg(long, value_name = "SERVERS")]
     pub bootstrap_servers: Option<String>,
 
     /// A librdkafka client property, `key=value` (repeatable): security settings and the like.
+    /// Values are never printed.
     #[arg(short = 'X', long = "property", value_name = "KEY=VALUE")]
     pub properties: Vec<String>,
 
-    /// Deadline for reaching the cluster and for each request (`10s`, `1m`).
-    #[arg(
-        long,
-        env = "TOPICGATE_TIMEOUT",
-        default_value = "30s",
-        value_name = "DURATION"
-    )]
-    pub timeout: String,
+    /// Deadline for reaching the cluster and for each request, from 1s to 1h (`10s`, `1m`).
+    ///
+    /// [env: TOPICGATE_TIMEOUT] [default: 30s]
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -300,7 +301,8 @@ pub struct GateArgs {
     #[arg(long, value_name = "FILE")]
     pub require_file: Option<PathBuf>,
 
-    /// Poll until the answer is yes or DURATION has passed (`30s`, `5m`); progress on stderr.
+    /// Poll until the answer is yes or DURATION has passed (`30s`, `5m`; at most 24h);
+    /// progress on stderr.
     #[arg(long, value_name = "DURATION", conflicts_with = "state")]
     pub wait: Option<String>,
 

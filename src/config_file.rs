@@ -40,7 +40,8 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterSettings {
-    /// `host:port[,host:port...]`; `--bootstrap-servers` and `TOPICGATE_BOOTSTRAP_SERVERS` win.
+    /// `host:port[,host:port...]`; `--bootstrap-servers` wins. `TOPICGATE_BOOTSTRAP_SERVERS` only
+    /// fills it in when it is absent: a variable never redirects a named cluster.
     pub bootstrap_servers: Option<String>,
     /// librdkafka client properties (`security.protocol`, `sasl.mechanism`, ...). No secrets:
     /// those go in `secret_properties`.
@@ -55,15 +56,70 @@ pub struct ClusterSettings {
     pub broker_defaults: GivenDefaults,
 }
 
-/// Properties whose values are secrets: never accepted in the file itself.
+/// Properties whose values are secrets: never accepted in the file itself. A near miss of a
+/// secret's name counts too (`sasl.passwrd`, `sasl.jass.config`): librdkafka refuses it, and
+/// its error would quote the value.
 pub fn is_secret_property(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    k.contains("password")
-        || k.contains("secret")
-        || k.ends_with(".key")
-        || k.contains("key.pem")
-        || k == "sasl.jaas.config"
-        || k.contains("token")
+    secret_resemblance(key).is_some()
+}
+
+/// The secret word or property name that `key` is, contains or nearly spells.
+pub fn secret_resemblance(key: &str) -> Option<&'static str> {
+    // Words that mark a secret, with how many typos still count as the word.
+    const WORDS: &[(&str, usize)] = &[
+        ("password", 2),
+        ("passwd", 1),
+        ("passphrase", 2),
+        ("secret", 1),
+        ("token", 1),
+        ("jaas", 1),
+    ];
+    // librdkafka properties whose values are secrets without saying so in a word.
+    const KEYS: &[&str] = &[
+        "sasl.jaas.config",
+        "sasl.oauthbearer.config",
+        "ssl.key.pem",
+        "sasl.oauthbearer.assertion.private.key.pem",
+    ];
+    // librdkafka properties that contain such a word but hold no secret.
+    const NOT_SECRET: &[&str] = &["sasl.oauthbearer.token.endpoint.url"];
+    let k = key.trim().to_ascii_lowercase();
+    if NOT_SECRET.contains(&k.as_str()) {
+        return None;
+    }
+    for (word, _) in WORDS {
+        if k.contains(word) {
+            return Some(word);
+        }
+    }
+    let segments: Vec<&str> = k.split(['.', '_', '-']).collect();
+    for segment in &segments {
+        for (word, typos) in WORDS {
+            // Short segments are too easily a typo's distance from a short word.
+            if segment.len() + 1 >= word.len() && strsim::osa_distance(segment, word) <= *typos {
+                return Some(word);
+            }
+        }
+    }
+    for secret in KEYS {
+        if strsim::osa_distance(&k, secret) <= 2 {
+            return Some(secret);
+        }
+    }
+    // An inline private key: `ssl.key`, `*.key.pem`.
+    if k.ends_with(".key") || segments.windows(2).any(|w| w == ["key", "pem"]) {
+        return Some("key");
+    }
+    None
+}
+
+/// librdkafka's names for the cluster address, which topicgate takes only from
+/// `--bootstrap-servers` or `bootstrap_servers` (one source, named in every error).
+pub fn is_bootstrap_property(key: &str) -> bool {
+    matches!(
+        key.trim().to_ascii_lowercase().as_str(),
+        "bootstrap.servers" | "metadata.broker.list"
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,9 +143,8 @@ pub enum ConfigFileError {
         file: PathBuf,
         known: Vec<String>,
     },
-    #[error(
-        "`--cluster {0}` needs a `topicgate.yaml` (or `--config FILE`) with a `clusters:` section"
-    )]
+    #[error("{0} needs a `topicgate.yaml` (or `--config FILE`) with a `clusters:` section")]
+    /// `--cluster NAME` or `TOPICGATE_CLUSTER=NAME`, as given.
     NoFile(String),
 }
 
@@ -306,7 +361,49 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
         ConfigFileError::Invalid { message, location }
     })?;
     for (name, cluster) in &file.clusters {
-        if let Some(key) = cluster.properties.keys().find(|k| is_secret_property(k)) {
+        let position = |key: &str, under: Option<&str>| {
+            crate::position::index(text).and_then(|root| {
+                let cluster = root.get("clusters")?.get(name)?;
+                match under {
+                    Some(section) => cluster.get(section)?.key_pos(key),
+                    None => cluster.key_pos(key),
+                }
+            })
+        };
+        if let Some(servers) = &cluster.bootstrap_servers {
+            if let Err(message) = crate::bootstrap_servers::BootstrapServers::parse(servers) {
+                return Err(ConfigFileError::Invalid {
+                    message: format!("`bootstrap_servers` of cluster `{name}`: {message}"),
+                    location: crate::diagnostic::location(
+                        path,
+                        position("bootstrap_servers", None),
+                    ),
+                });
+            }
+        }
+        if let Some(key) = cluster
+            .properties
+            .keys()
+            .chain(cluster.secret_properties.keys())
+            .find(|k| is_bootstrap_property(k))
+        {
+            let section = if cluster.properties.contains_key(key) {
+                "properties"
+            } else {
+                "secret_properties"
+            };
+            return Err(ConfigFileError::Invalid {
+                message: format!(
+                    "`{key}` is not accepted in `{section}`: give the address as `bootstrap_servers` of the cluster, its one source"
+                ),
+                location: crate::diagnostic::location(path, position(key, Some(section))),
+            });
+        }
+        if let Some((key, like)) = cluster
+            .properties
+            .keys()
+            .find_map(|k| secret_resemblance(k).map(|like| (k, like)))
+        {
             let pos = crate::position::index(text).and_then(|root| {
                 root.get("clusters")?
                     .get(name)?
@@ -314,9 +411,15 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
                     .key_pos(key)
             });
             return Err(ConfigFileError::Invalid {
-                message: format!(
-                    "`{key}` is a secret and does not belong in the file: name an environment variable for it under `secret_properties` (`{key}: MY_ENV_VAR`)"
-                ),
+                message: if key.to_ascii_lowercase().contains(like) {
+                    format!(
+                        "`{key}` is a secret and does not belong in the file: name an environment variable for it under `secret_properties` (`{key}: MY_ENV_VAR`)"
+                    )
+                } else {
+                    format!(
+                        "`{key}` looks like a secret (like `{like}`; a typo?) and does not belong in the file: fix its name and name an environment variable for it under `secret_properties` (`KEY: MY_ENV_VAR`)"
+                    )
+                },
                 location: crate::diagnostic::location(path, pos),
             });
         }
@@ -424,5 +527,52 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("(t.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn secrets_and_near_misses_of_secrets_are_recognised() {
+        // Regression: `sasl.passwrd` in `properties:` was not taken for a secret.
+        for key in [
+            "sasl.password",
+            "sasl.passwrd",
+            "sasl.passwordd",
+            "SASL.PASSWORD",
+            "ssl.key.password",
+            "ssl.key.pasword",
+            "ssl.keystore.password",
+            "ssl_keystore_passwd",
+            "sasl.jaas.config",
+            "sasl.jass.config",
+            "sasl.jaas.confg",
+            "sasl.oauthbearer.client.secret",
+            "sasl.oauthbearer.client.secert",
+            "sasl.oauthbearer.config",
+            "sasl.oauthbearer.assertion.private.key.passphrase",
+            "ssl.key.pem",
+            "ssl.key.pme",
+            "ssl.key",
+            "sasl.oauthbearer.tokn",
+        ] {
+            assert!(is_secret_property(key), "{key}");
+        }
+        for key in [
+            "security.protocol",
+            "sasl.mechanism",
+            "sasl.username",
+            "ssl.ca.location",
+            "ssl.key.location",
+            "ssl.certificate.location",
+            "ssl.certificate.pem",
+            "client.id",
+            "enable.sasl.oauthbearer.unsecure.jwt",
+            "sasl.oauthbearer.method",
+            "sasl.oauthbearer.token.endpoint.url",
+            "sasl.oauthbearer.client.credentials.client.id",
+            "ssl.endpoint.identification.algorithm",
+            "socket.keepalive.enable",
+            "debug",
+        ] {
+            assert!(!is_secret_property(key), "{key}");
+        }
     }
 }

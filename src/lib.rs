@@ -15,6 +15,7 @@
 
 pub mod apply;
 pub mod arguments;
+pub mod bootstrap_servers;
 pub mod broker_defaults;
 pub mod check;
 pub mod cluster;
@@ -36,6 +37,7 @@ pub mod plan;
 pub mod policy;
 pub mod position;
 pub mod render;
+pub mod secret;
 pub mod snapshot;
 pub mod spec_file;
 pub mod topic_filter;

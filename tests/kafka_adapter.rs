@@ -204,3 +204,25 @@ fn a_sparse_broker_topic_that_sets_every_once_standard_key_is_described_by_what_
     });
     assert_eq!(state.topics["sparse.full"].overrides(), expected);
 }
+
+#[test]
+fn alter_configs_with_an_empty_topic_name_is_an_error_not_a_crash() {
+    // Regression: `rd_kafka_ConfigResource_new` returns NULL for an empty name and the FFI
+    // wrapper used it unchecked (SIGSEGV through a safe API, reachable via `apply --plan FILE`).
+    let broker = Broker::start();
+    let cluster = connect(&broker);
+    let change = |topic: &str| ConfigAlteration {
+        topic: topic.into(),
+        ops: vec![ConfigOp::Set {
+            key: "retention.ms".into(),
+            value: "1000".into(),
+        }],
+    };
+    for mode in [Mode::Apply, Mode::ValidateOnly] {
+        let err = cluster
+            .alter_configs(&[change("adapter.fine"), change("")], mode)
+            .expect_err("an empty topic name must be refused");
+        let text = err.to_string();
+        assert!(text.contains("topic name"), "{text}");
+    }
+}

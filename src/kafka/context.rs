@@ -8,12 +8,16 @@ use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 
+use super::redactor::Redactor;
+
 pub struct TopicgateContext {
     fatal: Mutex<Option<ConnectionProblem>>,
     last_error: Mutex<Option<String>>,
     /// The bootstrap addresses as librdkafka names them (`host:port`), and which have failed.
     bootstrap: Vec<String>,
     failed: Mutex<std::collections::BTreeSet<String>>,
+    /// librdkafka's log lines and errors can quote property values: redacted on arrival.
+    redactor: Redactor,
 }
 
 /// A connection-level error that makes waiting pointless.
@@ -25,28 +29,14 @@ pub enum ConnectionProblem {
 }
 
 impl TopicgateContext {
-    pub fn new(bootstrap_servers: &str) -> Self {
-        let bootstrap = bootstrap_servers
-            .split(',')
-            .map(|s| {
-                let s = s.trim();
-                let s = s.split_once("://").map_or(s, |(_, rest)| rest);
-                // librdkafka's default port.
-                if s.rsplit_once(':')
-                    .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-                {
-                    s.to_string()
-                } else {
-                    format!("{s}:9092")
-                }
-            })
-            .filter(|s| s != ":9092")
-            .collect();
+    /// `bootstrap` = the addresses as librdkafka names them (`host:port`).
+    pub fn new(bootstrap: Vec<String>, redactor: Redactor) -> Self {
         TopicgateContext {
             fatal: Mutex::new(None),
             last_error: Mutex::new(None),
             bootstrap,
             failed: Mutex::new(Default::default()),
+            redactor,
         }
     }
 
@@ -61,6 +51,7 @@ impl TopicgateContext {
 
 impl ClientContext for TopicgateContext {
     fn log(&self, level: RDKafkaLogLevel, fac: &str, message: &str) {
+        let message = &self.redactor.redact(message);
         // librdkafka's own warnings are mostly connection noise that topicgate reports itself
         // as one error; they are visible with -vv.
         match level {
@@ -75,7 +66,8 @@ impl ClientContext for TopicgateContext {
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
-        log::debug!(target: "librdkafka", "error: {error}: {reason}");
+        let reason = &self.redactor.redact(reason);
+        log::debug!(target: "librdkafka", "error: {}: {reason}", self.redactor.redact(&error.to_string()));
         if let Ok(mut last) = self.last_error.lock() {
             *last = Some(reason.to_string());
         }
@@ -140,6 +132,10 @@ impl MainQueuePump {
                 // (and so the client) is alive; each event is destroyed after use.
                 unsafe {
                     let queue = rdkafka_sys::rd_kafka_queue_get_main(client.native_ptr());
+                    if queue.is_null() {
+                        log::debug!("librdkafka has no main queue; its log lines are lost");
+                        return;
+                    }
                     while !flag.load(Ordering::Relaxed) {
                         let event = rdkafka_sys::rd_kafka_queue_poll(queue, 50);
                         if event.is_null() {

@@ -27,43 +27,53 @@ pub struct RequestError {
     pub message: String,
 }
 
-struct Queue(*mut sys::rd_kafka_queue_t);
-impl Drop for Queue {
-    fn drop(&mut self) {
-        unsafe { sys::rd_kafka_queue_destroy(self.0) }
+impl RequestError {
+    fn local(message: String) -> RequestError {
+        RequestError {
+            code: None,
+            message,
+        }
+    }
+
+    /// librdkafka returned NULL where it documents an object (it does for invalid input).
+    fn null(what: &str) -> RequestError {
+        RequestError::local(format!(
+            "librdkafka could not create {what}; nothing was sent"
+        ))
     }
 }
 
-struct Options(*mut sys::rd_kafka_AdminOptions_t);
-impl Drop for Options {
-    fn drop(&mut self) {
-        unsafe { sys::rd_kafka_AdminOptions_destroy(self.0) }
-    }
+/// Owns a raw pointer that librdkafka returned, checked non-NULL, destroyed exactly once.
+struct Owned<T> {
+    ptr: *mut T,
+    destroy: unsafe extern "C" fn(*mut T),
 }
 
-struct Resources(Vec<*mut sys::rd_kafka_ConfigResource_t>);
-impl Drop for Resources {
-    fn drop(&mut self) {
-        for r in &self.0 {
-            unsafe { sys::rd_kafka_ConfigResource_destroy(*r) }
+impl<T> Owned<T> {
+    /// `None` for NULL. `ptr` must be a fresh object owned by the caller and freed by `destroy`.
+    fn new(ptr: *mut T, destroy: unsafe extern "C" fn(*mut T)) -> Option<Owned<T>> {
+        // N.B. not `then_some`: it would build (and drop, so destroy) a guard around NULL.
+        if ptr.is_null() {
+            None
+        } else {
+            Some(Owned { ptr, destroy })
         }
     }
 }
 
-struct Event(*mut sys::rd_kafka_event_t);
-impl Drop for Event {
+impl<T> Drop for Owned<T> {
     fn drop(&mut self) {
-        unsafe { sys::rd_kafka_event_destroy(self.0) }
+        // SAFETY: `ptr` is non-NULL, owned by this guard and not freed elsewhere.
+        unsafe { (self.destroy)(self.ptr) }
     }
 }
 
-fn cstring(s: &str) -> Result<CString, RequestError> {
-    CString::new(s).map_err(|_| RequestError {
-        code: None,
-        message: format!("`{s}` contains a NUL byte"),
-    })
+fn cstring(what: &str, s: &str) -> Result<CString, RequestError> {
+    CString::new(s).map_err(|_| RequestError::local(format!("{what} contains a NUL byte")))
 }
 
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives the call.
 unsafe fn text(p: *const c_char) -> String {
     if p.is_null() {
         String::new()
@@ -73,7 +83,9 @@ unsafe fn text(p: *const c_char) -> String {
 }
 
 /// Sends one IncrementalAlterConfigs request for all `changes` (topic resources) and waits for
-/// the answer, at most `timeout` (plus a small margin for the client itself).
+/// the answer, at most `timeout` (plus a small margin for the client itself). Every object
+/// librdkafka hands back is checked before use: an invalid topic name (librdkafka returns NULL
+/// for an empty one) is an error, and nothing is sent.
 pub fn incremental_alter_configs<C: ClientContext>(
     client: &Client<C>,
     changes: &[ConfigAlteration],
@@ -84,20 +96,55 @@ pub fn incremental_alter_configs<C: ClientContext>(
         return Ok(Vec::new());
     }
     let rk = client.native_ptr();
-    let timeout_ms = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+    // N.B. librdkafka's admin request timeout is at most 3,600,000 ms (`TIMEOUT_RANGE`); `Config`
+    // keeps `--timeout` within that range, and this clamps for callers of the library.
+    let timeout_ms = i32::try_from(timeout.as_millis())
+        .unwrap_or(i32::MAX)
+        .min(3_600_000);
     let mut errstr = [0 as c_char; 512];
 
-    // SAFETY: `rk` is a live client for the lifetime of `client`; every object created here is
-    // owned by a guard that destroys it exactly once, after librdkafka is done with it (the
-    // request copies the resources; the result event owns its own copies).
+    // Every C string is built (and every name checked) before anything is handed to librdkafka.
+    let mut requests = Vec::with_capacity(changes.len());
+    for change in changes {
+        let name = cstring(&format!("the topic name `{}`", change.topic), &change.topic)?;
+        let mut ops = Vec::with_capacity(change.ops.len());
+        for op in &change.ops {
+            let what = |key: &str| format!("`{key}` of topic `{}`", change.topic);
+            ops.push(match op {
+                ConfigOp::Set { key, value } => (
+                    key.as_str(),
+                    cstring(&what(key), key)?,
+                    sys::rd_kafka_AlterConfigOpType_t::RD_KAFKA_ALTER_CONFIG_OP_TYPE_SET,
+                    Some(cstring(&format!("the value of {}", what(key)), value)?),
+                ),
+                ConfigOp::Delete { key } => (
+                    key.as_str(),
+                    cstring(&what(key), key)?,
+                    sys::rd_kafka_AlterConfigOpType_t::RD_KAFKA_ALTER_CONFIG_OP_TYPE_DELETE,
+                    None,
+                ),
+            });
+        }
+        requests.push((change.topic.as_str(), name, ops));
+    }
+
+    // SAFETY: `rk` is a live client for the lifetime of `client`. Every pointer librdkafka
+    // returns is checked for NULL before use and owned by an `Owned` guard that destroys it
+    // exactly once, after librdkafka is done with it (the request copies the resources; the
+    // result event owns its own copies, which live as long as `event`).
     unsafe {
-        let queue = Queue(sys::rd_kafka_queue_new(rk));
-        let options = Options(sys::rd_kafka_AdminOptions_new(
-            rk,
-            sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS,
-        ));
+        let queue = Owned::new(sys::rd_kafka_queue_new(rk), sys::rd_kafka_queue_destroy)
+            .ok_or_else(|| RequestError::null("a result queue"))?;
+        let options = Owned::new(
+            sys::rd_kafka_AdminOptions_new(
+                rk,
+                sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS,
+            ),
+            sys::rd_kafka_AdminOptions_destroy,
+        )
+        .ok_or_else(|| RequestError::null("the request options"))?;
         let err = sys::rd_kafka_AdminOptions_set_request_timeout(
-            options.0,
+            options.ptr,
             timeout_ms,
             errstr.as_mut_ptr(),
             errstr.len(),
@@ -110,7 +157,7 @@ pub fn incremental_alter_configs<C: ClientContext>(
         }
         if mode == Mode::ValidateOnly {
             let err = sys::rd_kafka_AdminOptions_set_validate_only(
-                options.0,
+                options.ptr,
                 1,
                 errstr.as_mut_ptr(),
                 errstr.len(),
@@ -123,82 +170,85 @@ pub fn incremental_alter_configs<C: ClientContext>(
             }
         }
 
-        let mut resources = Resources(Vec::with_capacity(changes.len()));
-        for change in changes {
-            let name = cstring(&change.topic)?;
-            let resource = sys::rd_kafka_ConfigResource_new(
-                sys::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_TOPIC,
-                name.as_ptr(),
-            );
-            resources.0.push(resource);
-            for op in &change.ops {
-                let (key, op_type, value) = match op {
-                    ConfigOp::Set { key, value } => (
-                        key,
-                        sys::rd_kafka_AlterConfigOpType_t::RD_KAFKA_ALTER_CONFIG_OP_TYPE_SET,
-                        Some(cstring(value)?),
-                    ),
-                    ConfigOp::Delete { key } => (
-                        key,
-                        sys::rd_kafka_AlterConfigOpType_t::RD_KAFKA_ALTER_CONFIG_OP_TYPE_DELETE,
-                        None,
-                    ),
-                };
-                let key_c = cstring(key)?;
+        let mut resources = Vec::with_capacity(requests.len());
+        for (topic, name, ops) in &requests {
+            let resource = Owned::new(
+                sys::rd_kafka_ConfigResource_new(
+                    sys::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_TOPIC,
+                    name.as_ptr(),
+                ),
+                sys::rd_kafka_ConfigResource_destroy,
+            )
+            .ok_or_else(|| {
+                RequestError::local(format!(
+                    "librdkafka refused the topic name `{topic}` (empty or invalid); nothing was sent"
+                ))
+            })?;
+            for (key, key_c, op_type, value) in ops {
                 let value_ptr = value.as_ref().map_or(ptr::null(), |v| v.as_ptr());
                 let error = sys::rd_kafka_ConfigResource_add_incremental_config(
-                    resource,
+                    resource.ptr,
                     key_c.as_ptr(),
-                    op_type,
+                    *op_type,
                     value_ptr,
                 );
-                if !error.is_null() {
-                    let message = text(sys::rd_kafka_error_string(error));
-                    let code = sys::rd_kafka_error_code(error);
-                    sys::rd_kafka_error_destroy(error);
+                if let Some(error) = Owned::new(error, sys::rd_kafka_error_destroy) {
                     return Err(RequestError {
-                        code: Some(code.into()),
-                        message: format!("`{key}` on `{}`: {message}", change.topic),
+                        code: Some(sys::rd_kafka_error_code(error.ptr).into()),
+                        message: format!(
+                            "`{key}` on `{topic}`: {}",
+                            text(sys::rd_kafka_error_string(error.ptr))
+                        ),
                     });
                 }
             }
+            resources.push(resource);
         }
+        let mut raw: Vec<*mut sys::rd_kafka_ConfigResource_t> =
+            resources.iter().map(|r| r.ptr).collect();
 
         sys::rd_kafka_IncrementalAlterConfigs(
             rk,
-            resources.0.as_mut_ptr(),
-            resources.0.len(),
-            options.0,
-            queue.0,
+            raw.as_mut_ptr(),
+            raw.len(),
+            options.ptr,
+            queue.ptr,
         );
 
-        let event = sys::rd_kafka_queue_poll(queue.0, timeout_ms.saturating_add(5_000));
-        if event.is_null() {
-            return Err(RequestError {
-                code: Some(RDKafkaErrorCode::RequestTimedOut),
-                message: format!("no answer within {}", humantime::format_duration(timeout)),
-            });
-        }
-        let event = Event(event);
-        let err = sys::rd_kafka_event_error(event.0);
+        let event = Owned::new(
+            sys::rd_kafka_queue_poll(queue.ptr, timeout_ms.saturating_add(5_000)),
+            sys::rd_kafka_event_destroy,
+        )
+        .ok_or_else(|| RequestError {
+            code: Some(RDKafkaErrorCode::RequestTimedOut),
+            message: format!("no answer within {}", humantime::format_duration(timeout)),
+        })?;
+        let err = sys::rd_kafka_event_error(event.ptr);
         if err != sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
             return Err(RequestError {
                 code: Some(err.into()),
-                message: text(sys::rd_kafka_event_error_string(event.0)),
+                message: text(sys::rd_kafka_event_error_string(event.ptr)),
             });
         }
-        let result = sys::rd_kafka_event_IncrementalAlterConfigs_result(event.0);
+        let result = sys::rd_kafka_event_IncrementalAlterConfigs_result(event.ptr);
         if result.is_null() {
-            return Err(RequestError {
-                code: None,
-                message: "unexpected event type in answer to IncrementalAlterConfigs".into(),
-            });
+            return Err(RequestError::local(
+                "unexpected event type in answer to IncrementalAlterConfigs".into(),
+            ));
         }
         let mut count = 0usize;
         let items = sys::rd_kafka_IncrementalAlterConfigs_result_resources(result, &mut count);
+        if items.is_null() && count > 0 {
+            return Err(RequestError::local(
+                "librdkafka returned no resources in the answer to IncrementalAlterConfigs".into(),
+            ));
+        }
         let mut outcomes = Vec::with_capacity(count);
         for i in 0..count {
             let r = *items.add(i);
+            if r.is_null() {
+                continue;
+            }
             let name = text(sys::rd_kafka_ConfigResource_name(r));
             let code = sys::rd_kafka_ConfigResource_error(r);
             let outcome = if code == sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {

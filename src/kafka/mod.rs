@@ -7,6 +7,7 @@
 
 mod context;
 mod incremental_alter_configs;
+mod redactor;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,36 +24,70 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::metadata::Metadata;
 
 use self::context::{ConnectionProblem, MainQueuePump, TopicgateContext};
+use self::redactor::Redactor;
+use crate::bootstrap_servers::BootstrapServers;
 use crate::cluster::{
     Cluster, ClusterError, ConfigAlteration, Mode, NewTopic, OpError, TopicOutcome,
 };
 use crate::cluster_state::{
     BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
 };
+use crate::secret::Secret;
 
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
 const CHUNK: usize = 2_000;
 
+/// The range of `ConnectionSettings::timeout`, and how to say it. N.B. librdkafka refuses
+/// admin request and operation timeouts above 3,600,000 ms (1h) [src rdkafka_admin.c,
+/// `rd_kafka_AdminOptions_init`]; below 1s a healthy cluster cannot be described.
+pub const TIMEOUT_RANGE: (Duration, Duration, &str) = (
+    Duration::from_secs(1),
+    Duration::from_secs(3600),
+    "from 1s to 1h",
+);
+
 /// Where and how to connect.
 #[derive(Debug, Clone)]
 pub struct ConnectionSettings {
     pub bootstrap_servers: String,
-    /// librdkafka properties (`-X key=value`): security settings and the like.
-    pub properties: Vec<(String, String)>,
-    /// Deadline for reaching the cluster and for each request.
+    /// librdkafka properties (`-X key=value`): security settings and the like. Every value is
+    /// treated as a secret: never shown, and removed from any text librdkafka returns.
+    pub properties: Vec<(String, Secret)>,
+    /// Deadline for reaching the cluster and for each request, within `TIMEOUT_RANGE`.
     pub timeout: Duration,
 }
 
 pub struct KafkaCluster {
     admin: Arc<AdminClient<TopicgateContext>>,
     settings: ConnectionSettings,
+    bootstrap: BootstrapServers,
+    /// Every text from librdkafka passes through it before it leaves the adapter.
+    redactor: Redactor,
     _pump: MainQueuePump,
 }
 
 impl KafkaCluster {
     /// Creates the client. Nothing is sent until the first call.
     pub fn connect(settings: ConnectionSettings) -> Result<KafkaCluster, ClusterError> {
+        let bootstrap = BootstrapServers::parse(&settings.bootstrap_servers)
+            .map_err(|e| ClusterError::Settings(format!("bootstrap servers: {e}")))?;
+        let (min, max, range) = TIMEOUT_RANGE;
+        if settings.timeout < min || settings.timeout > max {
+            return Err(ClusterError::Settings(format!(
+                "the timeout must be {range}, not {}",
+                humantime::format_duration(settings.timeout)
+            )));
+        }
+        if let Some((key, _)) = settings
+            .properties
+            .iter()
+            .find(|(k, _)| crate::config_file::is_bootstrap_property(k))
+        {
+            return Err(ClusterError::Settings(format!(
+                "`{key}` is not accepted as a property: the address is `bootstrap_servers`"
+            )));
+        }
         let mut config = ClientConfig::new();
         config
             .set("bootstrap.servers", &settings.bootstrap_servers)
@@ -61,18 +96,21 @@ impl KafkaCluster {
             // lists all topics, and also tells the client never to ask for auto-creation.
             .set("allow.auto.create.topics", "false");
         for (key, value) in &settings.properties {
-            config.set(key, value);
+            config.set(key, value.expose());
         }
+        let redactor = Redactor::new(&settings.properties);
         let admin = AdminClient::from_config_and_context(
             &config,
-            TopicgateContext::new(&settings.bootstrap_servers),
+            TopicgateContext::new(bootstrap.addresses().to_vec(), redactor.clone()),
         )
-        .map_err(|e| ClusterError::Settings(e.to_string()))?;
+        .map_err(|e| ClusterError::Settings(redactor::client_error(&e, &redactor)))?;
         let admin = Arc::new(admin);
         Ok(KafkaCluster {
             _pump: MainQueuePump::start(Arc::clone(&admin)),
             admin,
             settings,
+            bootstrap,
+            redactor,
         })
     }
 
@@ -125,12 +163,47 @@ impl KafkaCluster {
 
     fn unreachable(&self, detail: String) -> ClusterError {
         let detail = self.admin.inner().context().last_error().unwrap_or(detail);
+        // A listener that accepts the connection but never answers as Kafka looks, to
+        // librdkafka, like a slow broker: say what it more likely is.
+        let detail = match accepting(self.bootstrap.addresses()) {
+            Some(address) => format!(
+                "connected to `{address}` but got no Kafka response: is this a Kafka listener? (wrong port, or a TLS/SASL listener without `-X security.protocol`); librdkafka said: {detail}"
+            ),
+            None => detail,
+        };
         ClusterError::Unreachable {
             bootstrap: self.settings.bootstrap_servers.clone(),
             timeout: self.settings.timeout,
             detail,
         }
     }
+}
+
+/// The first of `addresses` that accepts a TCP connection within a second (all are tried at
+/// once), if any.
+fn accepting(addresses: &[String]) -> Option<String> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let (tx, rx) = std::sync::mpsc::channel();
+    for address in addresses {
+        let (tx, address) = (tx.clone(), address.clone());
+        // Detached: a slow name lookup must not hold up the error; the thread ends on its own.
+        std::thread::spawn(move || {
+            let open = address.to_socket_addrs().is_ok_and(|mut addrs| {
+                addrs.any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok())
+            });
+            let _ = tx.send(open.then_some(address));
+        });
+    }
+    drop(tx);
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(Some(address)) => return Some(address),
+            Ok(None) => {}
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 fn source(s: &RdSource) -> ConfigSource {
@@ -186,8 +259,9 @@ fn topic_results(api: &str, results: Vec<TopicResult>) -> Vec<TopicOutcome> {
         .collect()
 }
 
-impl Cluster for KafkaCluster {
-    fn describe(&self) -> Result<ClusterState, ClusterError> {
+/// The port's operations before redaction; `impl Cluster` below redacts what they return.
+impl KafkaCluster {
+    fn describe_unredacted(&self) -> Result<ClusterState, ClusterError> {
         let metadata = self.metadata()?;
         let mut topics = BTreeMap::new();
         for t in metadata.topics() {
@@ -301,7 +375,11 @@ impl Cluster for KafkaCluster {
         let mut defaults = BrokerDefaults::default();
         for answer in broker_answers {
             let Ok(results) = answer else {
-                log::debug!("broker configs not available: {:?}", answer.err());
+                log::debug!(
+                    "broker configs not available: {}",
+                    self.redactor
+                        .redact(&answer.err().map(|e| e.to_string()).unwrap_or_default())
+                );
                 continue;
             };
             for resource in results.into_iter().flatten() {
@@ -332,7 +410,7 @@ impl Cluster for KafkaCluster {
         })
     }
 
-    fn create_topics(
+    fn create_topics_unredacted(
         &self,
         topics: &[NewTopic],
         mode: Mode,
@@ -360,7 +438,7 @@ impl Cluster for KafkaCluster {
         Ok(outcomes)
     }
 
-    fn create_partitions(
+    fn create_partitions_unredacted(
         &self,
         changes: &[(String, i32)],
         mode: Mode,
@@ -378,7 +456,7 @@ impl Cluster for KafkaCluster {
         Ok(outcomes)
     }
 
-    fn alter_configs(
+    fn alter_configs_unredacted(
         &self,
         changes: &[ConfigAlteration],
         mode: Mode,
@@ -412,7 +490,10 @@ impl Cluster for KafkaCluster {
         Ok(outcomes)
     }
 
-    fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
+    fn delete_topics_unredacted(
+        &self,
+        names: &[String],
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(names.len());
         for chunk in names.chunks(CHUNK) {
             let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
@@ -421,5 +502,51 @@ impl Cluster for KafkaCluster {
             outcomes.extend(topic_results("DeleteTopics", results));
         }
         Ok(outcomes)
+    }
+}
+
+impl Cluster for KafkaCluster {
+    fn describe(&self) -> Result<ClusterState, ClusterError> {
+        self.describe_unredacted()
+            .map_err(|e| self.redactor.cluster_error(e))
+    }
+
+    fn create_topics(
+        &self,
+        topics: &[NewTopic],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        self.redacted(self.create_topics_unredacted(topics, mode))
+    }
+
+    fn create_partitions(
+        &self,
+        changes: &[(String, i32)],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        self.redacted(self.create_partitions_unredacted(changes, mode))
+    }
+
+    fn alter_configs(
+        &self,
+        changes: &[ConfigAlteration],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        self.redacted(self.alter_configs_unredacted(changes, mode))
+    }
+
+    fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
+        self.redacted(self.delete_topics_unredacted(names))
+    }
+}
+
+impl KafkaCluster {
+    fn redacted(
+        &self,
+        result: Result<Vec<TopicOutcome>, ClusterError>,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        result
+            .map(|outcomes| self.redactor.outcomes(outcomes))
+            .map_err(|e| self.redactor.cluster_error(e))
     }
 }
