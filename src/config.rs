@@ -2,13 +2,12 @@
 //! cluster of `topicgate.yaml` turned into values the commands use without re-checking
 //! (durations parsed, properties split, the cluster address present where a command needs one).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::arguments::{
-    ApplyArgs, Arguments, CheckArgs, CheckFormat, ColorChoice, Command, ConnectionArgs, FailOn,
-    GateArgs, GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
+    ApplyArgs, Arguments, CheckArgs, CheckFormat, Command, ConnectionArgs, FailOn, GateArgs,
+    GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
 };
 use crate::broker_defaults::{parse_given, GivenDefaults};
 use crate::cluster::Mode;
@@ -16,7 +15,6 @@ use crate::config_file::{self, ClusterSettings, ConfigFileError};
 use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
 use crate::policy::CompiledPolicies;
-use crate::render::Palette;
 use crate::topic_filter::TopicFilter;
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +48,6 @@ pub enum ConfigError {
 #[derive(Debug)]
 pub struct Config {
     pub command: CommandConfig,
-    pub palette: Palette,
     /// Organisation policies from topicgate.yaml (empty without one).
     pub policies: CompiledPolicies,
 }
@@ -164,16 +161,6 @@ struct FileContext {
 
 impl Config {
     pub fn from_arguments(args: Arguments) -> Result<Config, ConfigError> {
-        let palette = Palette {
-            color: match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            },
-        };
         let file = config_file::load(args.config.as_deref())?;
         // An empty TOPICGATE_CLUSTER means none.
         let cluster = args.cluster.clone().filter(|c| !c.trim().is_empty());
@@ -261,7 +248,6 @@ impl Config {
         };
         Ok(Config {
             command,
-            palette,
             policies: context.policies,
         })
     }

@@ -37,5 +37,6 @@ pub mod position;
 pub mod render;
 pub mod snapshot;
 pub mod spec_file;
+pub mod stream;
 pub mod topic_filter;
 pub mod topic_spec;

@@ -101,6 +101,7 @@ pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
 fn report_specs(loaded: Result<Loaded, crate::load::LoadError>, io: &mut Io) -> Result<SpecSet> {
     match loaded {
         Ok(Loaded { specs, warnings }) => {
+            log_loaded(&specs);
             render::diagnostics::render_text(&warnings, io.err, io.err_palette)?;
             Ok(specs)
         }
@@ -141,7 +142,7 @@ fn load_and_describe(
 ) -> Result<(SpecSet, crate::cluster_state::ClusterState)> {
     let (loaded, state) = std::thread::scope(|scope| {
         let loading = scope.spawn(|| load(paths));
-        let state = cluster.describe();
+        let state = describe(cluster);
         (loading.join().expect("spec loading thread"), state)
     });
     let specs = report_specs(loaded, io)?;
@@ -152,11 +153,81 @@ fn load_and_describe(
     Ok((specs, state?))
 }
 
+/// Says on stderr (`-v`, `-vv`) what was loaded: how many topics from how many files, and per
+/// file. Names and counts only.
+pub(crate) fn log_loaded(specs: &SpecSet) {
+    log::info!(
+        "loaded {} topic(s) from {} spec file(s)",
+        specs.topics.len(),
+        specs.files.len()
+    );
+    if log::log_enabled!(log::Level::Debug) {
+        let mut per_file: std::collections::BTreeMap<&std::path::Path, (usize, usize)> =
+            specs.files.iter().map(|f| (f.as_path(), (0, 0))).collect();
+        for spec in specs.topics.values() {
+            let counts = per_file.entry(spec.origin.file.as_path()).or_default();
+            if spec.delete {
+                counts.1 += 1;
+            } else {
+                counts.0 += 1;
+            }
+        }
+        for (file, (topics, deletes)) in per_file {
+            log::debug!(
+                "{}: {topics} topic(s), {deletes} marked for deletion",
+                file.display()
+            );
+        }
+    }
+}
+
+/// Describes the cluster, saying on stderr (`-v`, `-vv`) what was found and how long it took.
+pub(crate) fn describe(
+    cluster: &dyn Cluster,
+) -> Result<crate::cluster_state::ClusterState, crate::cluster::ClusterError> {
+    let start = std::time::Instant::now();
+    let state = cluster.describe();
+    match &state {
+        Ok(s) => {
+            log::info!(
+                "described `{}` (cluster id {}): {} broker(s), {} topic(s) in {} ms",
+                s.source,
+                s.cluster_id
+                    .as_deref()
+                    .map_or("unknown".into(), |id| format!("`{id}`")),
+                s.brokers.len(),
+                s.topics.len(),
+                start.elapsed().as_millis()
+            );
+            let d = &s.broker_defaults;
+            log::debug!(
+                "broker defaults reported by the cluster: num.partitions {}, default.replication.factor {}, auto.create.topics.enable {}",
+                d.num_partitions.map_or("unknown".into(), |v| v.to_string()),
+                d.default_replication_factor.map_or("unknown".into(), |v| v.to_string()),
+                d.auto_create_topics_enable.map_or("unknown".into(), |v| v.to_string()),
+            );
+            let unreadable = s
+                .topics
+                .values()
+                .filter(|t| t.configs_error.is_some())
+                .count();
+            if unreadable > 0 {
+                log::debug!("{unreadable} topic(s) whose configs the broker did not return");
+            }
+        }
+        Err(e) => log::debug!(
+            "describing the cluster failed after {} ms: {e}",
+            start.elapsed().as_millis()
+        ),
+    }
+    state
+}
+
 /// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
 /// its age).
 fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
     match source {
-        ClusterSource::Live(settings) => Ok(Box::new(KafkaCluster::connect(settings)?)),
+        ClusterSource::Live(settings) => Ok(Box::new(connect(settings)?)),
         ClusterSource::Snapshot(path) => {
             let snapshot = crate::snapshot::read(&path)?;
             let age = snapshot
@@ -177,4 +248,30 @@ fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
             Ok(Box::new(SnapshotCluster::new(&snapshot, &path)))
         }
     }
+}
+
+/// Creates the client for a live cluster, saying (`-v`) where it connects. Property names only:
+/// their values may be secrets.
+pub(crate) fn connect(
+    settings: crate::kafka::ConnectionSettings,
+) -> Result<KafkaCluster, crate::cluster::ClusterError> {
+    let keys: Vec<&str> = settings
+        .properties
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    log::info!(
+        "connecting to `{}` (timeout {}){}",
+        settings.bootstrap_servers,
+        humantime::format_duration(settings.timeout),
+        if keys.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " with client properties {} (values not shown)",
+                keys.join(", ")
+            )
+        }
+    );
+    KafkaCluster::connect(settings)
 }

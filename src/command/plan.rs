@@ -23,10 +23,20 @@ pub fn run(
     let cluster = super::open(source, io)?;
     let (specs, state) = load_and_describe(paths, Some(policies), &*cluster, io)?;
     let plan = plan(&specs, &state);
+    let s = &plan.summary;
+    log::info!(
+        "plan: {} to create, {} to update, {} to delete, {} blocked, {} unchanged",
+        s.create,
+        s.update,
+        s.delete,
+        s.blocked,
+        s.unchanged
+    );
     if let Some(file) = out_file {
         let json = serde_json::to_vec_pretty(&plan)?;
         std::fs::write(file, json)
             .with_context(|| format!("cannot write the plan to `{}`", file.display()))?;
+        log::info!("saved the plan to `{}`", file.display());
     }
     match format {
         PlanFormat::Text => render::plan::render_text(&plan, io.out, io.palette)?,
