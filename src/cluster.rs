@@ -71,6 +71,18 @@ pub enum ClusterError {
     Settings(String),
 }
 
+impl ClusterError {
+    /// Whether asking again later may get an answer: the cluster could not be reached or did
+    /// not answer (a broker restarting), as opposed to a refusal (authentication, settings, a
+    /// missing API), which asking again does not change.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ClusterError::Unreachable { .. } | ClusterError::Request { .. }
+        )
+    }
+}
+
 /// Whether a mutating request should only be validated by the broker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

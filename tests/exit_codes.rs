@@ -5,7 +5,10 @@
 mod support;
 
 use std::process::{Command, Stdio};
-use support::{spec_dir, state, stderr, Broker};
+use std::time::{Duration, Instant};
+
+use support::{admin, eventually, free_port, spec_dir, state, stderr, Broker};
+use topicgate::cluster::{Cluster, Mode, NewTopic};
 
 /// The built binary pointed at `broker` (as `topicgate_on`), as a `std` command that can be
 /// spawned with its pipes under the test's control.
@@ -133,4 +136,173 @@ fn a_closed_stderr_and_stdout_do_not_change_the_exit_code() {
     drop(child.stderr.take());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
+}
+
+/// A spawned `topicgate` whose stderr lines are collected as they come.
+struct Running {
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Running {
+    fn start(mut cmd: Command) -> Running {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&lines);
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Running { child, lines }
+    }
+
+    /// Waits until stderr has a line containing `text`.
+    fn wait_for_line(&self, text: &str) {
+        eventually(Duration::from_secs(30), text, || {
+            self.lines
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|l| l.contains(text))
+                .then_some(())
+        });
+    }
+
+    /// Waits for the exit: the code, stdout, and every stderr line.
+    fn finish(mut self) -> (Option<i32>, String, Vec<String>) {
+        let status = eventually(Duration::from_secs(90), "topicgate to exit", || {
+            self.child.try_wait().unwrap()
+        });
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut self.child.stdout.take().unwrap(), &mut out).unwrap();
+        let lines = eventually(Duration::from_secs(5), "stderr to be read", || {
+            std::sync::Arc::strong_count(&self.lines)
+                .eq(&1)
+                .then(|| self.lines.lock().unwrap().clone())
+        });
+        (status.code(), out, lines)
+    }
+}
+
+/// No progress line is printed twice in a row.
+fn assert_no_repeated_lines(lines: &[String]) {
+    for pair in lines.windows(2) {
+        assert_ne!(pair[0], pair[1], "a line printed twice: {lines:#?}");
+    }
+}
+
+const LATE: &str =
+    "topics:\n  - {name: late, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n";
+
+fn create_late(broker: &Broker) {
+    let outcomes = admin(broker)
+        .create_topics(
+            &[NewTopic {
+                name: "late".into(),
+                partitions: 1,
+                replication_factor: 1,
+                configs: [("retention.ms".to_string(), "3600000".to_string())].into(),
+            }],
+            Mode::Apply,
+        )
+        .unwrap();
+    assert!(outcomes.iter().all(|(_, r)| r.is_ok()), "{outcomes:?}");
+}
+
+#[test]
+fn gate_wait_outlasts_a_broker_that_is_not_up_yet() {
+    // Regression: `gate --wait` failed (exit 2) on the first connection failure.
+    let port = free_port();
+    let specs = spec_dir(&[("s.yaml", LATE)]);
+    let mut cmd = spawnable(&format!("127.0.0.1:{port}"));
+    cmd.args(["gate", "--require", "late", "--wait", "60s"])
+        .arg(specs.path());
+    let gate = Running::start(cmd);
+    gate.wait_for_line("gate: no answer from the cluster yet");
+    let broker = Broker::start_at(port, port);
+    gate.wait_for_line("gate: waiting for 1 of 1 topic(s): late (missing-topic)");
+    create_late(&broker);
+    let (code, out, err) = gate.finish();
+    assert_eq!(code, Some(0), "{out}{err:#?}");
+    assert!(
+        out.contains("gate: ready: all 1 required topic(s)"),
+        "{out}"
+    );
+    assert_no_repeated_lines(&err);
+}
+
+#[test]
+fn gate_wait_outlasts_a_broker_restart() {
+    // Regression: a broker restart during the wait failed the gate with most of its wait left
+    // (the client also remembered "all brokers down" for good).
+    let port = free_port();
+    let specs = spec_dir(&[("s.yaml", LATE)]);
+    let broker = Broker::start_at(port, port);
+    let mut cmd = spawnable(&broker.bootstrap);
+    cmd.args(["gate", "--require", "late", "--wait", "60s"])
+        .arg(specs.path());
+    let gate = Running::start(cmd);
+    gate.wait_for_line("gate: waiting for 1 of 1 topic(s): late (missing-topic)");
+    drop(broker);
+    gate.wait_for_line("gate: no answer from the cluster yet");
+    let broker = Broker::start_at(port, port);
+    create_late(&broker);
+    let (code, out, err) = gate.finish();
+    assert_eq!(code, Some(0), "{out}{err:#?}");
+    assert_no_repeated_lines(&err);
+}
+
+#[test]
+fn gate_wait_without_any_answer_is_an_error_when_the_time_is_up() {
+    let port = free_port();
+    let specs = spec_dir(&[("s.yaml", LATE)]);
+    let start = Instant::now();
+    let mut cmd = spawnable(&format!("127.0.0.1:{port}"));
+    cmd.args(["gate", "--require", "late", "--wait", "3s"])
+        .arg(specs.path());
+    let (code, out, err) = Running::start(cmd).finish();
+    let took = start.elapsed();
+    assert_eq!(code, Some(2), "{out}{err:#?}");
+    assert!(
+        took >= Duration::from_secs(3) && took < Duration::from_secs(8),
+        "waited {took:?}"
+    );
+    assert!(
+        err.first().is_some_and(|l| l.starts_with(
+            "gate: no answer from the cluster yet (cannot reach the Kafka cluster at"
+        )),
+        "{err:#?}"
+    );
+    assert!(
+        err.last().is_some_and(|l| l.starts_with(
+            "error: the cluster did not answer within the `--wait` of 3s: cannot reach"
+        )),
+        "{err:#?}"
+    );
+    assert_no_repeated_lines(&err);
+}
+
+#[test]
+fn gate_wait_progress_is_not_repeated() {
+    // Regression: the first progress line was printed twice (the seconds left were truncated).
+    let broker = Broker::start();
+    let specs = spec_dir(&[("s.yaml", LATE)]);
+    let mut cmd = spawnable(&broker.bootstrap);
+    cmd.args(["gate", "--require", "late", "--wait", "3s"])
+        .arg(specs.path());
+    let (code, _, err) = Running::start(cmd).finish();
+    assert_eq!(code, Some(1), "{err:#?}");
+    assert_eq!(
+        err.first().map(String::as_str),
+        Some("gate: waiting for 1 of 1 topic(s): late (missing-topic); 3s left"),
+        "{err:#?}"
+    );
+    assert_no_repeated_lines(&err);
 }

@@ -140,6 +140,21 @@ fn load_and_describe(
     cluster: &dyn Cluster,
     io: &mut Io,
 ) -> Result<(SpecSet, crate::cluster_state::ClusterState)> {
+    let (specs, state) = load_and_try_describe(paths, policies, cluster, io)?;
+    Ok((specs, state?))
+}
+
+/// `load_and_describe`, leaving what the cluster answered to the caller (`gate --wait` waits
+/// out a cluster that does not answer yet).
+fn load_and_try_describe(
+    paths: &[PathBuf],
+    policies: Option<&CompiledPolicies>,
+    cluster: &dyn Cluster,
+    io: &mut Io,
+) -> Result<(
+    SpecSet,
+    Result<crate::cluster_state::ClusterState, crate::cluster::ClusterError>,
+)> {
     let (loaded, state) = std::thread::scope(|scope| {
         let loading = scope.spawn(|| load(paths));
         let state = describe(cluster);
@@ -150,7 +165,7 @@ fn load_and_describe(
         Some(p) => govern(specs, p, io)?,
         None => specs,
     };
-    Ok((specs, state?))
+    Ok((specs, state))
 }
 
 /// Says on stderr (`-v`, `-vv`) what was loaded: how many topics from how many files, and per
