@@ -7,7 +7,9 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{admin, eventually, free_port, spec_dir, state, stderr, Broker};
+use support::{
+    admin, eventually, free_port, spec_dir, state, stderr, stdout, topicgate_on, Broker,
+};
 use topicgate::cluster::{Cluster, Mode, NewTopic};
 
 /// The built binary pointed at `broker` (as `topicgate_on`), as a `std` command that can be
@@ -305,4 +307,261 @@ fn gate_wait_progress_is_not_repeated() {
         "{err:#?}"
     );
     assert_no_repeated_lines(&err);
+}
+
+/// A TCP proxy in front of a broker that reads each request's API key, so that a test can make
+/// two applies' CreateTopics requests meet at the broker, or lose the broker right after one
+/// reached it. The broker advertises the proxy's port, so every connection goes through it.
+struct Proxy {
+    port: u16,
+    shared: std::sync::Arc<ProxyShared>,
+}
+
+#[derive(Default)]
+struct ProxyShared {
+    /// Hold each CreateTopics until this many have arrived (0: never hold).
+    gather_creates: usize,
+    /// After forwarding the next CreateTopics, cut every client connection and refuse new ones
+    /// (until `restore`).
+    lose_after_create: std::sync::atomic::AtomicBool,
+    creates: std::sync::Mutex<usize>,
+    arrived: std::sync::Condvar,
+    lost: std::sync::atomic::AtomicBool,
+    clients: std::sync::Mutex<Vec<std::net::TcpStream>>,
+}
+
+/// Kafka's API key of CreateTopics.
+const CREATE_TOPICS: i16 = 19;
+
+impl Proxy {
+    fn start(upstream: u16, shared: ProxyShared) -> Proxy {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let shared = std::sync::Arc::new(shared);
+        let s = std::sync::Arc::clone(&shared);
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                if s.lost.load(Ordering::SeqCst) {
+                    continue; // dropped: the broker is gone
+                }
+                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else {
+                    continue;
+                };
+                s.clients.lock().unwrap().push(client.try_clone().unwrap());
+                let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let shared = std::sync::Arc::clone(&s);
+                std::thread::spawn(move || forward_requests(client, server, &shared));
+                let shared = std::sync::Arc::clone(&s);
+                std::thread::spawn(move || forward_answers(s2, c2, &shared));
+            }
+        });
+        Proxy { port, shared }
+    }
+
+    /// The broker is back: connections are accepted again.
+    fn restore(&self) {
+        self.shared
+            .lost
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn bootstrap(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+/// Client to broker, one request frame at a time (a 4-byte size, then the API key first).
+fn forward_requests(
+    mut client: std::net::TcpStream,
+    mut server: std::net::TcpStream,
+    shared: &ProxyShared,
+) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::Ordering;
+    loop {
+        let mut size = [0u8; 4];
+        if client.read_exact(&mut size).is_err() {
+            break;
+        }
+        let mut frame = vec![0u8; i32::from_be_bytes(size) as usize];
+        if client.read_exact(&mut frame).is_err() {
+            break;
+        }
+        let create = frame.len() >= 2 && i16::from_be_bytes([frame[0], frame[1]]) == CREATE_TOPICS;
+        if create && shared.gather_creates > 0 {
+            let mut n = shared.creates.lock().unwrap();
+            *n += 1;
+            shared.arrived.notify_all();
+            let (n, timeout) = shared
+                .arrived
+                .wait_timeout_while(n, Duration::from_secs(30), |n| *n < shared.gather_creates)
+                .unwrap();
+            assert!(!timeout.timed_out(), "only {} CreateTopics arrived", *n);
+        }
+        if create && shared.lose_after_create.swap(false, Ordering::SeqCst) {
+            // The answer to this request never reaches the client (see `forward_answers`).
+            shared.lost.store(true, Ordering::SeqCst);
+        }
+        if server.write_all(&size).is_err() || server.write_all(&frame).is_err() {
+            break;
+        }
+        if shared.lost.load(Ordering::SeqCst) {
+            for c in shared.clients.lock().unwrap().iter() {
+                let _ = c.shutdown(std::net::Shutdown::Both);
+            }
+            break;
+        }
+    }
+}
+
+/// Broker to client; once the broker is "lost", its answers are dropped.
+fn forward_answers(
+    mut server: std::net::TcpStream,
+    mut client: std::net::TcpStream,
+    shared: &ProxyShared,
+) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::Ordering;
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        let n = match server.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if shared.lost.load(Ordering::SeqCst) || client.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = client.shutdown(std::net::Shutdown::Both);
+}
+
+/// A broker behind a proxy configured with `shared`.
+fn proxied_broker(shared: ProxyShared) -> (Broker, Proxy) {
+    let port = free_port();
+    let proxy = Proxy::start(port, shared);
+    let broker = Broker::start_at(port, proxy.port);
+    (broker, proxy)
+}
+
+const RACE: &str = "topics:\n  - {name: race.a, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: race.b, partitions: 1, replication_factor: 1}\n";
+
+#[test]
+fn two_applies_of_the_same_new_topics_both_succeed() {
+    // Regression: two applies racing to create the same topics both exited 2 with
+    // TopicAlreadyExists, although the cluster ended as specified.
+    let (broker, proxy) = proxied_broker(ProxyShared {
+        gather_creates: 2,
+        ..Default::default()
+    });
+    let specs = spec_dir(&[("s.yaml", RACE)]);
+    let run = || {
+        let mut cmd = spawnable(&proxy.bootstrap());
+        cmd.args(["apply", "--yes"]).arg(specs.path());
+        Running::start(cmd)
+    };
+    let (first, second) = (run(), run());
+    let (a, b) = (first.finish(), second.finish());
+    for (code, out, err) in [&a, &b] {
+        assert_eq!(*code, Some(0), "{out}{err:#?}");
+        assert!(out.contains("Applied 2 of 2 change(s)."), "{out}");
+    }
+    // Both CreateTopics met at the broker: one apply created each topic, the other found it
+    // as planned.
+    assert_eq!(*proxy.shared.creates.lock().unwrap(), 2);
+    let both = format!("{}{}", a.1, b.1);
+    assert!(
+        both.contains("done race.a create with 2 partition(s), replication factor 1, 1 config override(s): TopicAlreadyExists")
+            && both.contains("the cluster shows the change as planned"),
+        "{both}"
+    );
+    topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(specs.path())
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_racing_apply_that_finds_a_different_topic_fails_and_says_how() {
+    // A topic that exists but differs from the plan is still a failure, and says why.
+    let (broker, proxy) = proxied_broker(ProxyShared {
+        gather_creates: 2,
+        ..Default::default()
+    });
+    let one = spec_dir(&[(
+        "s.yaml",
+        "topics:\n  - {name: race.c, partitions: 1, replication_factor: 1}\n",
+    )]);
+    let two = spec_dir(&[(
+        "s.yaml",
+        "topics:\n  - {name: race.c, partitions: 2, replication_factor: 1}\n",
+    )]);
+    let run = |specs: &std::path::Path| {
+        let mut cmd = spawnable(&proxy.bootstrap());
+        cmd.args(["apply", "--yes"]).arg(specs);
+        Running::start(cmd)
+    };
+    let (first, second) = (run(one.path()), run(two.path()));
+    let mut results = [first.finish(), second.finish()];
+    results.sort_by_key(|r| r.0);
+    let [(won, _, _), (lost, out, err)] = &results;
+    assert_eq!((*won, *lost), (Some(0), Some(2)), "{out}{err:#?}");
+    assert!(
+        out.contains("FAILED race.c create with")
+            && out.contains("the topic exists but differs from the plan:"),
+        "{out}"
+    );
+    assert!(out.contains("1 failed and were not applied"), "{out}");
+    drop(broker);
+}
+
+#[test]
+fn a_broker_lost_mid_request_leaves_the_outcome_unknown_and_a_rerun_converges() {
+    // Regression: after a transport failure mid-request apply said the change was not applied.
+    let (broker, proxy) = proxied_broker(ProxyShared {
+        lose_after_create: true.into(),
+        ..Default::default()
+    });
+    let specs = spec_dir(&[("s.yaml", RACE)]);
+    let mut cmd = spawnable(&proxy.bootstrap());
+    cmd.args(["apply", "--yes", "--timeout", "3s"])
+        .arg(specs.path());
+    let (code, out, err) = Running::start(cmd).finish();
+    assert_eq!(code, Some(2), "{out}{err:#?}");
+    assert!(
+        out.contains("UNKNOWN race.a create with 2 partition(s)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2 change(s) have an unknown outcome: the request got no answer"),
+        "{out}"
+    );
+    assert!(
+        out.contains("run `topicgate apply` again: it plans afresh and makes only what is left, so a change that did go through is not made twice."),
+        "{out}"
+    );
+    assert!(!out.contains("not applied"), "{out}");
+    assert!(
+        err.last()
+            .is_some_and(|l| l.contains("2 of the planned change(s) have an unknown outcome")),
+        "{err:#?}"
+    );
+    // The broker did create them; a re-run, with the broker back, has nothing left to do.
+    proxy.restore();
+    eventually(Duration::from_secs(10), "the topics on the broker", || {
+        let s = state(&broker);
+        (s.topics.contains_key("race.a") && s.topics.contains_key("race.b")).then_some(())
+    });
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Nothing to apply."),
+        "{}",
+        stdout(&out)
+    );
 }
