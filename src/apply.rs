@@ -258,7 +258,7 @@ pub fn apply(
         for (i, topic) in batch {
             let (step, _) = &mut steps[*i];
             step.result = match (&whole_request_error, by_topic.get(topic)) {
-                // N.B. KAFKA.md: a request that got no answer may still have been carried out.
+                // N.B. a request whose answer was lost may still have been carried out.
                 (Some(e), _) if e.outcome_unknown() => StepResult::Unknown(e.to_string()),
                 (Some(e), _) => StepResult::Failed(e.to_string()),
                 (None, Some(Ok(()))) => StepResult::Done,

@@ -48,8 +48,8 @@ pub struct OpError {
 
 impl OpError {
     /// Whether the operation may have been carried out although it reported an error: the
-    /// broker (or the client) gave up waiting, not the operation. N.B. KAFKA.md: a create that
-    /// times out on the broker goes on in the background.
+    /// broker (or the client) gave up waiting, not the operation. N.B. Kafka: a CreateTopics
+    /// that times out on the broker (`REQUEST_TIMED_OUT`) may still complete in the background.
     pub fn outcome_unknown(&self) -> bool {
         matches!(
             self.code.as_str(),

@@ -534,7 +534,7 @@ fn a_broker_lost_mid_request_leaves_the_outcome_unknown_and_a_rerun_converges() 
         "{out}"
     );
     assert!(
-        out.contains("2 change(s) have an unknown outcome: the request got no answer"),
+        out.contains("2 change(s) have an unknown outcome (see above why): the cluster did not show before the deadline whether they were made:\n  - race.a create with 2 partition(s)"),
         "{out}"
     );
     assert!(

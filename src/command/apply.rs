@@ -44,15 +44,7 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
         (None, None) => unreachable!("apply has specs or a saved plan"),
     };
 
-    let s = &plan.summary;
-    log::info!(
-        "plan: {} to create, {} to update, {} to delete, {} blocked, {} unchanged",
-        s.create,
-        s.update,
-        s.delete,
-        s.blocked,
-        s.unchanged
-    );
+    super::log_plan(&plan);
     render::plan::render_text(&plan, io.out, io.palette)?;
     if plan.is_empty() {
         writeln!(io.out, "Nothing to apply.")?;

@@ -196,6 +196,19 @@ pub(crate) fn log_loaded(specs: &SpecSet) {
     }
 }
 
+/// Says on stderr (`-v`) what the plan amounts to.
+pub(crate) fn log_plan(plan: &crate::plan::Plan) {
+    let s = &plan.summary;
+    log::info!(
+        "plan: {} to create, {} to update, {} to delete, {} blocked, {} unchanged",
+        s.create,
+        s.update,
+        s.delete,
+        s.blocked,
+        s.unchanged
+    );
+}
+
 /// Describes the cluster, saying on stderr (`-v`, `-vv`) what was found and how long it took.
 pub(crate) fn describe(
     cluster: &dyn Cluster,

@@ -23,15 +23,7 @@ pub fn run(
     let cluster = super::open(source, io)?;
     let (specs, state) = load_and_describe(paths, Some(policies), &*cluster, io)?;
     let plan = plan(&specs, &state);
-    let s = &plan.summary;
-    log::info!(
-        "plan: {} to create, {} to update, {} to delete, {} blocked, {} unchanged",
-        s.create,
-        s.update,
-        s.delete,
-        s.blocked,
-        s.unchanged
-    );
+    super::log_plan(&plan);
     if let Some(file) = out_file {
         let json = serde_json::to_vec_pretty(&plan)?;
         std::fs::write(file, json)

@@ -80,7 +80,7 @@ pub fn render_summary(report: &ApplyReport, w: &mut dyn Write, p: Palette) -> io
                 w,
                 "{}",
                 p.bad(&format!(
-                    "{unknown} change(s) have an unknown outcome: the request got no answer, and the cluster did not show before the deadline whether they were made:"
+                    "{unknown} change(s) have an unknown outcome (see above why): the cluster did not show before the deadline whether they were made:"
                 ))
             )?;
             list(w, |r| matches!(r, StepResult::Unknown(_)))?;
