@@ -384,7 +384,12 @@ pub fn settle(plan: &Plan, report: &mut ApplyReport, cluster: &dyn Cluster, time
             .map(|c| c.topic.clone())
             .collect();
         if let Err(e) = &state {
-            log::debug!("describe while waiting for changes to show: {e}");
+            log::debug!(
+                "describe while waiting for changes to show, {} ms before the deadline: {e}",
+                deadline
+                    .saturating_duration_since(Instant::now())
+                    .as_millis()
+            );
         }
         if (pending.is_empty() && report.unknown() == 0) || Instant::now() + delay > deadline {
             report.not_yet_visible = pending;

@@ -324,14 +324,17 @@ struct ProxyShared {
     /// After forwarding the next CreateTopics, cut every client connection and refuse new ones
     /// (until `restore`).
     lose_after_create: std::sync::atomic::AtomicBool,
+    /// Hold each Metadata request this long (a big cluster's metadata takes a while).
+    metadata_delay: Duration,
     creates: std::sync::Mutex<usize>,
     arrived: std::sync::Condvar,
     lost: std::sync::atomic::AtomicBool,
     clients: std::sync::Mutex<Vec<std::net::TcpStream>>,
 }
 
-/// Kafka's API key of CreateTopics.
+/// Kafka's API keys of CreateTopics and Metadata.
 const CREATE_TOPICS: i16 = 19;
+const METADATA: i16 = 3;
 
 impl Proxy {
     fn start(upstream: u16, shared: ProxyShared) -> Proxy {
@@ -341,10 +344,24 @@ impl Proxy {
         let shared = std::sync::Arc::new(shared);
         let s = std::sync::Arc::clone(&shared);
         std::thread::spawn(move || {
-            for client in listener.incoming().map_while(Result::ok) {
-                if s.lost.load(Ordering::SeqCst) {
-                    continue; // dropped: the broker is gone
+            // While the broker is "lost" the port is closed, so connections are refused as by a
+            // stopped broker; it is opened again on `restore`.
+            let mut listener = Some(listener);
+            loop {
+                let lost = s.lost.load(Ordering::SeqCst);
+                if lost {
+                    listener = None;
+                } else if listener.is_none() {
+                    listener = std::net::TcpListener::bind(("127.0.0.1", port)).ok();
                 }
+                let Some(Ok((client, _))) = listener.as_ref().map(|l| {
+                    l.set_nonblocking(true).unwrap();
+                    l.accept()
+                }) else {
+                    std::thread::sleep(Duration::from_millis(10)); // the proxy's own poll
+                    continue;
+                };
+                client.set_nonblocking(false).unwrap();
                 let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else {
                     continue;
                 };
@@ -359,11 +376,21 @@ impl Proxy {
         Proxy { port, shared }
     }
 
-    /// The broker is back: connections are accepted again.
+    /// The broker is gone: every connection is cut, new ones are refused.
+    fn lose(&self) {
+        self.shared.lose();
+    }
+
+    /// The broker is back: connections are accepted again (once this returns).
     fn restore(&self) {
         self.shared
             .lost
             .store(false, std::sync::atomic::Ordering::SeqCst);
+        eventually(Duration::from_secs(5), "the proxy to listen again", || {
+            std::net::TcpStream::connect(("127.0.0.1", self.port))
+                .ok()
+                .map(drop)
+        });
     }
 
     fn bootstrap(&self) -> String {
@@ -388,7 +415,11 @@ fn forward_requests(
         if client.read_exact(&mut frame).is_err() {
             break;
         }
-        let create = frame.len() >= 2 && i16::from_be_bytes([frame[0], frame[1]]) == CREATE_TOPICS;
+        let api = (frame.len() >= 2).then(|| i16::from_be_bytes([frame[0], frame[1]]));
+        let create = api == Some(CREATE_TOPICS);
+        if api == Some(METADATA) {
+            std::thread::sleep(shared.metadata_delay); // a slow broker, not synchronisation
+        }
         if create && shared.gather_creates > 0 {
             let mut n = shared.creates.lock().unwrap();
             *n += 1;
@@ -407,10 +438,17 @@ fn forward_requests(
             break;
         }
         if shared.lost.load(Ordering::SeqCst) {
-            for c in shared.clients.lock().unwrap().iter() {
-                let _ = c.shutdown(std::net::Shutdown::Both);
-            }
+            shared.lose();
             break;
+        }
+    }
+}
+
+impl ProxyShared {
+    fn lose(&self) {
+        self.lost.store(true, std::sync::atomic::Ordering::SeqCst);
+        for c in self.clients.lock().unwrap().drain(..) {
+            let _ = c.shutdown(std::net::Shutdown::Both);
         }
     }
 }
@@ -564,4 +602,56 @@ fn a_broker_lost_mid_request_leaves_the_outcome_unknown_and_a_rerun_converges() 
         "{}",
         stdout(&out)
     );
+}
+
+#[test]
+fn a_broker_back_before_the_deadline_settles_an_unknown_outcome() {
+    // Regression: after losing the broker, apply's client never saw it again (it remembered
+    // that every broker was down, and metadata takes a while), so a broker back within
+    // `--timeout` still left "unknown".
+    let (broker, proxy) = proxied_broker(ProxyShared {
+        lose_after_create: true.into(),
+        metadata_delay: Duration::from_millis(300),
+        ..Default::default()
+    });
+    let specs = spec_dir(&[("s.yaml", RACE)]);
+    let mut cmd = spawnable(&proxy.bootstrap());
+    cmd.args(["-vv", "apply", "--yes", "--timeout", "20s"])
+        .arg(specs.path());
+    let apply = Running::start(cmd);
+    apply.wait_for_line("describe while waiting for changes to show");
+    proxy.restore();
+    let (code, out, err) = apply.finish();
+    assert_eq!(code, Some(0), "{out}{err:#?}");
+    assert!(
+        out.contains("done race.a create with 2 partition(s), replication factor 1, 1 config override(s): CreateTopics request got no answer (")
+            && out.contains("; the cluster shows the change as planned"),
+        "{out}"
+    );
+    assert!(out.contains("Applied 2 of 2 change(s)."), "{out}");
+    drop(broker);
+}
+
+#[test]
+fn gate_wait_outlasts_a_restart_of_a_slow_broker() {
+    // Regression: once every broker had been down, the client answered every later describe
+    // that took over 50 ms with "cannot reach", although the broker was back: the gate (and
+    // apply's re-read) never saw the cluster again on a cluster with sizeable metadata.
+    let (broker, proxy) = proxied_broker(ProxyShared {
+        metadata_delay: Duration::from_millis(300),
+        ..Default::default()
+    });
+    let specs = spec_dir(&[("s.yaml", LATE)]);
+    let mut cmd = spawnable(&proxy.bootstrap());
+    cmd.args(["gate", "--require", "late", "--wait", "40s"])
+        .arg(specs.path());
+    let gate = Running::start(cmd);
+    gate.wait_for_line("gate: waiting for 1 of 1 topic(s): late (missing-topic)");
+    proxy.lose();
+    gate.wait_for_line("gate: no answer from the cluster yet");
+    proxy.restore();
+    create_late(&broker);
+    let (code, out, err) = gate.finish();
+    assert_eq!(code, Some(0), "{out}{err:#?}");
+    assert_no_repeated_lines(&err);
 }

@@ -13,7 +13,6 @@ use anyhow::{bail, Result};
 
 use super::{load_and_try_describe, Io, Outcome};
 use crate::arguments::GateFormat;
-use crate::cluster::Cluster;
 use crate::config::ClusterSource;
 use crate::config::RuleSettings;
 use crate::gate::{gate, GateReport};
@@ -30,15 +29,9 @@ pub fn run(
 ) -> Result<Outcome> {
     let start = Instant::now();
     let deadline = start + wait.unwrap_or_default();
-    // A live cluster is reconnected after a failed attempt: a fresh client judges the cluster
-    // afresh instead of remembering that every broker was down.
-    let live = match &source {
-        ClusterSource::Live(settings) => Some(settings.clone()),
-        ClusterSource::Snapshot(_) => None,
-    };
-    let mut cluster: Option<Box<dyn Cluster>> = Some(super::open(source, io)?);
-    let (specs, mut answer) =
-        load_and_try_describe(paths, None, &**cluster.as_ref().expect("opened"), io)?;
+    // A live cluster gets a new client after a failed attempt (`Redial`).
+    let cluster = super::open(source, io)?;
+    let (specs, mut answer) = load_and_try_describe(paths, None, &*cluster, io)?;
     let mut delay = Duration::from_millis(500);
     let mut last_line = String::new();
     // The latest answer of the cluster, and when it came.
@@ -60,7 +53,6 @@ pub fn run(
             }
             Err(e) if wait.is_none() || !e.is_transient() => return Err(e.into()),
             Err(e) => {
-                cluster = None;
                 if now >= deadline {
                     match latest {
                         Some((report, at)) => {
@@ -88,19 +80,7 @@ pub fn run(
         }
         std::thread::sleep(delay.min(deadline.saturating_duration_since(Instant::now())));
         delay = (delay * 2).min(Duration::from_secs(5));
-        answer = match &cluster {
-            Some(c) => super::describe(&**c),
-            None => {
-                let mut settings = live.clone().expect("only a live cluster fails transiently");
-                // An attempt never outlasts the wait by more than a second.
-                let left = deadline.saturating_duration_since(Instant::now());
-                settings.timeout = settings.timeout.min(left.max(Duration::from_secs(1)));
-                let c = super::connect(settings)?;
-                let answer = super::describe(&c);
-                cluster = Some(Box::new(c));
-                answer
-            }
-        };
+        answer = super::describe(&*cluster);
     };
     log::info!(
         "gate answered after {} ms: {}",
