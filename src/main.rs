@@ -4,15 +4,15 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-use topicgate::arguments::Arguments;
+use clap::{CommandFactory, FromArgMatches};
+use topicgate::arguments::{Arguments, ColorChoice};
 use topicgate::command::{self, Io, Outcome};
 use topicgate::config::Config;
 use topicgate::render::Palette;
 use topicgate::stream::Stream;
 
 fn main() -> ExitCode {
-    let args = Arguments::parse();
+    let args = parse();
     // Colour is decided here, once, for both streams (and the log lines on stderr).
     let palette = Palette::decide(args.color, std::io::stdout().is_terminal());
     let err_palette = Palette::decide(args.color, std::io::stderr().is_terminal());
@@ -44,6 +44,42 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Parses the arguments. clap reports argument errors (and prints help) itself, before
+/// `--color` is known: it is told the flag's value first, so its output follows it too.
+fn parse() -> Arguments {
+    let choice = color_flag(std::env::args_os().skip(1));
+    let matches = Arguments::command()
+        .color(match choice {
+            ColorChoice::Always => clap::ColorChoice::Always,
+            ColorChoice::Never => clap::ColorChoice::Never,
+            // clap's own `auto`: a terminal, and not with `NO_COLOR`.
+            ColorChoice::Auto => clap::ColorChoice::Auto,
+        })
+        .get_matches();
+    Arguments::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The last `--color VALUE` / `--color=VALUE` before a `--` (`auto` without one, or for a value
+/// clap will refuse anyway).
+fn color_flag(args: impl Iterator<Item = std::ffi::OsString>) -> ColorChoice {
+    let mut choice = ColorChoice::Auto;
+    let mut args = args.map(|a| a.to_string_lossy().into_owned());
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "--" => break,
+            "--color" => args.next(),
+            other => other.strip_prefix("--color=").map(str::to_string),
+        };
+        choice = match value.as_deref() {
+            Some("always") => ColorChoice::Always,
+            Some("never") => ColorChoice::Never,
+            Some("auto") => ColorChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
 }
 
 fn init_logging(verbose: u8, err_palette: Palette) {

@@ -144,6 +144,14 @@ fn colour_follows_the_color_flag_on_both_streams() {
         "`error:` is coloured with --color always: {:?}",
         stderr(&out)
     );
+    // clap's own argument errors too.
+    let out = topicgate()
+        .env_remove("NO_COLOR")
+        .args(["validate", "--bogus", "--color=always"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("\u{1b}["), "{:?}", stderr(&out));
     let out = topicgate()
         .env_remove("NO_COLOR")
         .args(["--color", "never", "validate"])
