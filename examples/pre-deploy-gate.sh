@@ -5,7 +5,7 @@
 #   TOPICGATE_BOOTSTRAP_SERVERS=b-1.msk.example:9092 examples/pre-deploy-gate.sh
 #
 # Provisioning (`topicgate apply`) may run just before the deploy: --wait polls until the topics
-# are ready or the time is up (progress goes to stderr).
+# are ready or the time is up (progress goes to stderr), waiting out a broker that is restarting.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

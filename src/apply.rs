@@ -1,7 +1,9 @@
 //! `apply`: executes a `Plan` through the `Cluster` port, in one batched request per kind of
 //! change (create, add partitions, alter configs, delete), never one round trip per topic.
-//! It never re-diffs: what runs is what the plan says. Every step's outcome is reported; a
-//! failed step does not stop the independent ones, and running apply again finishes the job.
+//! It never re-diffs: what runs is what the plan says. Every step's outcome is reported: done,
+//! not done (failed, skipped) or unknown (the request got no answer, and the cluster could not
+//! show whether it went through). A failed step does not stop the independent ones, and running
+//! apply again finishes the job: it plans afresh from what the cluster shows.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -9,9 +11,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::cluster::{
-    Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic, TopicOutcome,
+    Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic, OpError, TopicOutcome,
 };
-use crate::plan::{visible, Action, ConfigChangeOp, Plan};
+use crate::cluster_state::{ClusterState, TopicState};
+use crate::plan::{visible, Action, ConfigChangeOp, Plan, TopicChange};
 
 #[derive(Debug, Clone, Copy)]
 pub struct ApplyOptions {
@@ -46,7 +49,13 @@ pub enum StepKind {
 #[serde(tag = "status", content = "detail", rename_all = "snake_case")]
 pub enum StepResult {
     Done,
+    /// Not applied: the broker refused it, or the request failed before it was sent.
     Failed(String),
+    /// The answer does not say whether the change was made: the request got no answer (a lost
+    /// connection, a timeout), or a create was refused because the topic exists (another apply
+    /// may have created it). `settle` re-reads the cluster to decide; what it cannot decide
+    /// stays unknown.
+    Unknown(String),
     Skipped(String),
 }
 
@@ -58,6 +67,9 @@ pub struct Step {
     /// What the step does, for a person: `create with 12 partitions, replication factor 3`.
     pub summary: String,
     pub result: StepResult,
+    /// How an open outcome was settled, for a person (`the topic already existed, as planned`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -78,6 +90,10 @@ impl ApplyReport {
 
     pub fn done(&self) -> usize {
         self.count(|r| matches!(r, StepResult::Done))
+    }
+
+    pub fn unknown(&self) -> usize {
+        self.count(|r| matches!(r, StepResult::Unknown(_)))
     }
 }
 
@@ -108,6 +124,7 @@ fn steps_of(plan: &Plan) -> Vec<(Step, Request)> {
             kind,
             summary,
             result: StepResult::Skipped("not run".into()),
+            note: None,
         };
         match change.action {
             Action::Create => {
@@ -227,36 +244,67 @@ pub fn apply(
 
     let mut record = |batch: &[(usize, String)],
                       result: Result<Vec<TopicOutcome>, ClusterError>| {
-        let mut by_topic: BTreeMap<String, Result<(), String>> = BTreeMap::new();
+        let mut by_topic: BTreeMap<String, Result<(), OpError>> = BTreeMap::new();
         let whole_request_error = match result {
             Ok(outcomes) => {
-                for (topic, r) in outcomes {
-                    by_topic.insert(topic, r.map_err(|e| e.message));
-                }
+                by_topic.extend(outcomes);
                 None
             }
-            Err(e) => Some(e.to_string()),
+            Err(e) => {
+                log::debug!("the whole request failed: {e}");
+                Some(e)
+            }
         };
         for (i, topic) in batch {
-            steps[*i].0.result = match (&whole_request_error, by_topic.get(topic)) {
-                (Some(e), _) => StepResult::Failed(e.clone()),
+            let (step, _) = &mut steps[*i];
+            step.result = match (&whole_request_error, by_topic.get(topic)) {
+                // N.B. a request whose answer was lost may still have been carried out.
+                (Some(e), _) if e.outcome_unknown() => StepResult::Unknown(e.to_string()),
+                (Some(e), _) => StepResult::Failed(e.to_string()),
                 (None, Some(Ok(()))) => StepResult::Done,
-                (None, Some(Err(e))) => StepResult::Failed(e.clone()),
+                (None, Some(Err(e))) if e.outcome_unknown() => {
+                    StepResult::Unknown(e.message.clone())
+                }
+                // Another apply may have created the topic since the plan was made: whether
+                // this step is done depends on what the topic looks like (`settle`).
+                (None, Some(Err(e)))
+                    if step.kind == StepKind::Create
+                        && e.already_exists()
+                        && options.mode == Mode::Apply =>
+                {
+                    StepResult::Unknown(e.message.clone())
+                }
+                (None, Some(Err(e))) => StepResult::Failed(e.message.clone()),
                 (None, None) => {
-                    StepResult::Failed("the broker did not answer for this topic".into())
+                    StepResult::Unknown("the broker's answer did not mention this topic".into())
                 }
             };
+            log::debug!("{topic}: {} -> {:?}", step.summary, step.result);
         }
     };
 
     if !creates.is_empty() {
         let topics: Vec<NewTopic> = creates.iter().map(|(_, t)| t.clone()).collect();
+        log::info!("sending CreateTopics for {} topic(s)", topics.len());
+        for t in &topics {
+            log::debug!(
+                "create `{}`: {} partition(s), replication factor {}, configs {:?}",
+                t.name,
+                t.partitions,
+                t.replication_factor,
+                t.configs
+            );
+        }
         let batch: Vec<(usize, String)> =
             creates.iter().map(|(i, t)| (*i, t.name.clone())).collect();
         record(&batch, cluster.create_topics(&topics, options.mode));
     }
     if !partitions.is_empty() {
         let changes: Vec<(String, i32)> = partitions.iter().map(|(_, c)| c.clone()).collect();
+        log::info!("sending CreatePartitions for {} topic(s)", changes.len());
+        for (t, n) in &changes {
+            log::debug!("add partitions to `{t}`: {n} in total");
+        }
         let batch: Vec<(usize, String)> = partitions
             .iter()
             .map(|(i, (t, _))| (*i, t.clone()))
@@ -265,6 +313,13 @@ pub fn apply(
     }
     if !configs.is_empty() {
         let changes: Vec<ConfigAlteration> = configs.iter().map(|(_, c)| c.clone()).collect();
+        log::info!(
+            "sending IncrementalAlterConfigs for {} topic(s)",
+            changes.len()
+        );
+        for c in &changes {
+            log::debug!("alter configs of `{}`: {:?}", c.topic, c.ops);
+        }
         let batch: Vec<(usize, String)> =
             configs.iter().map(|(i, c)| (*i, c.topic.clone())).collect();
         record(&batch, cluster.alter_configs(&changes, options.mode));
@@ -279,6 +334,8 @@ pub fn apply(
             }
         } else {
             let names: Vec<String> = deletes.iter().map(|(_, t)| t.clone()).collect();
+            log::info!("sending DeleteTopics for {} topic(s)", names.len());
+            log::debug!("delete {names:?}");
             record(&batch, cluster.delete_topics(&names));
         }
     }
@@ -289,48 +346,158 @@ pub fn apply(
     })
 }
 
-/// Waits until the cluster shows every topic whose steps all succeeded, polling `describe`
-/// until `deadline`. Fills `report.not_yet_visible` with the topics still pending.
+/// After the requests: polls `describe` until the cluster shows every topic whose steps all
+/// succeeded, and settles the steps whose outcome the answers left open (`Unknown`), until
+/// `timeout`. An open step is done once the cluster shows it; a create whose topic now exists
+/// is done if the topic matches the plan, and failed, saying how it differs, if it does not.
+/// What the cluster cannot show before the deadline stays unknown. Fills
+/// `report.not_yet_visible` with the done topics the cluster does not show yet.
 /// N.B. KAFKA.md: creation and deletion are asynchronous; metadata can lag the admin answer.
-pub fn wait_until_visible(
-    plan: &Plan,
-    report: &mut ApplyReport,
-    cluster: &dyn Cluster,
-    timeout: Duration,
-) {
-    let succeeded: Vec<&crate::plan::TopicChange> = plan
-        .changes
-        .iter()
-        .filter(|c| {
-            let mut sent = report
-                .steps
-                .iter()
-                .filter(|s| s.topic == c.topic && s.kind != StepKind::Blocked)
-                .peekable();
-            sent.peek().is_some() && sent.all(|s| s.result == StepResult::Done)
-        })
-        .collect();
+pub fn settle(plan: &Plan, report: &mut ApplyReport, cluster: &dyn Cluster, timeout: Duration) {
+    let changes: BTreeMap<&str, &TopicChange> =
+        plan.changes.iter().map(|c| (c.topic.as_str(), c)).collect();
     let deadline = Instant::now() + timeout;
     let mut delay = Duration::from_millis(50);
     loop {
-        let pending: Vec<String> = match cluster.describe() {
-            Ok(state) => succeeded
-                .iter()
-                .filter(|c| !visible(c, &state))
-                .map(|c| c.topic.clone())
-                .collect(),
-            Err(e) => {
-                log::debug!("describe while waiting for changes to show: {e}");
-                succeeded.iter().map(|c| c.topic.clone()).collect()
+        let state = cluster.describe();
+        if let Ok(state) = &state {
+            for step in &mut report.steps {
+                if let (StepResult::Unknown(why), Some(change)) =
+                    (&step.result, changes.get(step.topic.as_str()))
+                {
+                    if let Some((result, note)) = settled(step.kind, why, change, state) {
+                        log::debug!("{}: {} settled as {result:?}", step.topic, step.summary);
+                        step.result = result;
+                        step.note = note;
+                    }
+                }
             }
-        };
-        if pending.is_empty() || Instant::now() + delay > deadline {
+        }
+        let pending: Vec<String> = plan
+            .changes
+            .iter()
+            .filter(|c| all_done(report, &c.topic))
+            .filter(|c| match &state {
+                Ok(state) => !visible(c, state),
+                Err(_) => true,
+            })
+            .map(|c| c.topic.clone())
+            .collect();
+        if let Err(e) = &state {
+            log::debug!(
+                "describe while waiting for changes to show, {} ms before the deadline: {e}",
+                deadline
+                    .saturating_duration_since(Instant::now())
+                    .as_millis()
+            );
+        }
+        if (pending.is_empty() && report.unknown() == 0) || Instant::now() + delay > deadline {
             report.not_yet_visible = pending;
             return;
         }
         std::thread::sleep(delay);
         delay = (delay * 2).min(Duration::from_secs(1));
     }
+}
+
+/// Whether every step sent for `topic` is done (and at least one was sent).
+fn all_done(report: &ApplyReport, topic: &str) -> bool {
+    let mut sent = report
+        .steps
+        .iter()
+        .filter(|s| s.topic == topic && s.kind != StepKind::Blocked)
+        .peekable();
+    sent.peek().is_some() && sent.all(|s| s.result == StepResult::Done)
+}
+
+/// The outcome of an open step, if `state` shows it, with a note saying how it was decided.
+fn settled(
+    kind: StepKind,
+    why: &str,
+    change: &TopicChange,
+    state: &ClusterState,
+) -> Option<(StepResult, Option<String>)> {
+    let topic = state.topics.get(&change.topic);
+    let shown = match (kind, topic) {
+        (StepKind::Delete, None) => true,
+        (StepKind::Delete, Some(_)) | (_, None) => false,
+        (StepKind::Create, Some(t)) => {
+            let differences = differences_from_create(change, t);
+            if !differences.is_empty() {
+                let failed = format!(
+                    "{why}; the topic exists but differs from the plan: {}",
+                    differences.join("; ")
+                );
+                return Some((StepResult::Failed(failed), None));
+            }
+            true
+        }
+        (StepKind::AddPartitions, Some(t)) => change
+            .partitions
+            .as_ref()
+            .is_some_and(|p| t.partitions == p.to),
+        (StepKind::AlterConfigs, Some(t)) => {
+            let only_configs = TopicChange {
+                partitions: None,
+                ..change.clone()
+            };
+            t.configs_error.is_none() && visible(&only_configs, state)
+        }
+        (StepKind::Blocked, Some(_)) => false,
+    };
+    shown.then(|| {
+        (
+            StepResult::Done,
+            Some(format!("{why}; the cluster shows the change as planned")),
+        )
+    })
+}
+
+/// How an existing topic differs from what the create `change` would have made (partitions,
+/// replication factor, overrides, compared as `plan` compares a spec); empty when it matches.
+fn differences_from_create(change: &TopicChange, topic: &TopicState) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(p) = &change.partitions {
+        if topic.partitions != p.to {
+            out.push(format!(
+                "{} partition(s), planned {}",
+                topic.partitions, p.to
+            ));
+        }
+    }
+    if let Some(rf) = &change.replication_factor {
+        if topic.replication_factor != rf.to {
+            out.push(format!(
+                "replication factor {}, planned {}",
+                topic.replication_factor, rf.to
+            ));
+        }
+    }
+    if let Some(e) = &topic.configs_error {
+        out.push(format!("its configs could not be read ({e})"));
+        return out;
+    }
+    let planned: BTreeMap<String, String> = change
+        .configs
+        .iter()
+        .filter_map(|c| Some((c.key.clone(), c.to.clone()?)))
+        .collect();
+    for c in crate::diff::config_changes(&planned, topic) {
+        out.push(match (c.op, &c.from, &c.to) {
+            (ConfigChangeOp::Set, Some(from), Some(to)) => {
+                format!("`{}` is `{from}`, planned `{to}`", c.key)
+            }
+            (ConfigChangeOp::Set, None, Some(to)) => {
+                format!("`{}` is not set, planned `{to}`", c.key)
+            }
+            _ => format!(
+                "`{}` is set to `{}`, not planned",
+                c.key,
+                c.from.as_deref().unwrap_or_default()
+            ),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -349,6 +516,12 @@ mod tests {
         requests: RefCell<Vec<&'static str>>,
         fail_partitions: bool,
         fail_topic: Option<String>,
+        /// Topics another apply creates, as given, just before this one's CreateTopics.
+        created_concurrently: Vec<(String, TopicState)>,
+        /// CreateTopics gets no answer: after carrying it out (true) or before (false).
+        lost_answer: Option<bool>,
+        /// `describe` fails (the broker is gone).
+        unreachable: bool,
     }
 
     impl MemoryCluster {
@@ -362,12 +535,22 @@ mod tests {
                 requests: RefCell::new(Vec::new()),
                 fail_partitions: false,
                 fail_topic: None,
+                created_concurrently: Vec::new(),
+                lost_answer: None,
+                unreachable: false,
             }
         }
     }
 
     impl Cluster for MemoryCluster {
         fn describe(&self) -> Result<ClusterState, ClusterError> {
+            if self.unreachable {
+                return Err(ClusterError::Unreachable {
+                    bootstrap: "memory".into(),
+                    timeout: Duration::from_millis(1),
+                    detail: "gone".into(),
+                });
+            }
             Ok(self.state.borrow().clone())
         }
         fn create_topics(
@@ -376,13 +559,33 @@ mod tests {
             _: Mode,
         ) -> Result<Vec<TopicOutcome>, ClusterError> {
             self.requests.borrow_mut().push("create");
-            Ok(topics
+            for (name, t) in &self.created_concurrently {
+                self.state
+                    .borrow_mut()
+                    .topics
+                    .insert(name.clone(), t.clone());
+            }
+            let no_answer = ClusterError::NoAnswer {
+                api: "CreateTopics",
+                detail: "Local: Broker transport failure".into(),
+            };
+            if self.lost_answer == Some(false) {
+                return Err(no_answer);
+            }
+            let outcomes = topics
                 .iter()
                 .map(|t| {
                     if self.fail_topic.as_deref() == Some(&t.name) {
                         let e = OpError {
                             code: "PolicyViolation".into(),
                             message: "refused by policy".into(),
+                        };
+                        return (t.name.clone(), Err(e));
+                    }
+                    if self.state.borrow().topics.contains_key(&t.name) {
+                        let e = OpError {
+                            code: "TopicAlreadyExists".into(),
+                            message: "Broker: Topic already exists".into(),
                         };
                         return (t.name.clone(), Err(e));
                     }
@@ -396,7 +599,11 @@ mod tests {
                     self.state.borrow_mut().topics.insert(t.name.clone(), state);
                     (t.name.clone(), Ok(()))
                 })
-                .collect())
+                .collect();
+            match self.lost_answer {
+                Some(true) => Err(no_answer),
+                _ => Ok(outcomes),
+            }
         }
         fn create_partitions(
             &self,
@@ -472,7 +679,7 @@ mod tests {
             vec!["create", "partitions", "configs"]
         );
         assert_eq!(report.done(), 4);
-        wait_until_visible(&p, &mut report, &cluster, Duration::from_secs(1));
+        settle(&p, &mut report, &cluster, Duration::from_secs(1));
         assert!(report.not_yet_visible.is_empty());
         assert!(plan(&s, &cluster.describe().unwrap()).is_empty());
     }
@@ -553,5 +760,93 @@ mod tests {
             .steps
             .iter()
             .any(|s| s.kind == StepKind::Blocked && matches!(s.result, StepResult::Skipped(_))));
+    }
+
+    fn results(report: &ApplyReport) -> Vec<(&str, StepResult)> {
+        report
+            .steps
+            .iter()
+            .map(|s| (s.topic.as_str(), s.result.clone()))
+            .collect()
+    }
+
+    const NEW: &str = "topics:\n  - {name: same, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: other, partitions: 2, replication_factor: 1}\n  - {name: mine, partitions: 1, replication_factor: 1}\n";
+
+    #[test]
+    fn a_create_that_lost_a_race_is_done_if_the_topic_matches_and_failed_if_not() {
+        // Regression: two applies of the same new topics both failed with TopicAlreadyExists
+        // although the cluster ended as specified.
+        let mut cluster = MemoryCluster::new();
+        let s = specs(NEW);
+        let p = plan(&s, &cluster.describe().unwrap());
+        cluster.created_concurrently = vec![
+            (
+                "same".into(),
+                TopicState::with_overrides(2, 1, &[("retention.ms", "3600000")]),
+            ),
+            (
+                "other".into(),
+                TopicState::with_overrides(3, 1, &[("retention.ms", "1")]),
+            ),
+        ];
+        let mut report = apply(&p, &cluster, &OPTS).unwrap();
+        settle(&p, &mut report, &cluster, Duration::from_millis(200));
+        let r = results(&report);
+        assert_eq!(r[0], ("mine", StepResult::Done));
+        assert!(
+            matches!(&r[1], ("other", StepResult::Failed(m)) if m == "Broker: Topic already exists; the topic exists but differs from the plan: 3 partition(s), planned 2; `retention.ms` is set to `1`, not planned"),
+            "{r:?}"
+        );
+        assert_eq!(r[2], ("same", StepResult::Done));
+        assert_eq!(
+            report.steps[2].note.as_deref(),
+            Some("Broker: Topic already exists; the cluster shows the change as planned")
+        );
+        assert_eq!(
+            (report.done(), report.failed(), report.unknown()),
+            (2, 1, 0)
+        );
+    }
+
+    #[test]
+    fn a_request_without_an_answer_is_unknown_until_the_cluster_shows_it() {
+        // Regression: after a transport failure mid-request apply said "not applied".
+        let s = specs(NEW);
+        // The broker carried the request out; only the answer was lost: the re-read settles it.
+        let mut cluster = MemoryCluster::new();
+        let p = plan(&s, &cluster.describe().unwrap());
+        cluster.lost_answer = Some(true);
+        let mut report = apply(&p, &cluster, &OPTS).unwrap();
+        assert_eq!(report.unknown(), 3);
+        settle(&p, &mut report, &cluster, Duration::from_millis(200));
+        assert_eq!((report.done(), report.unknown()), (3, 0));
+        assert!(report.not_yet_visible.is_empty());
+
+        // The broker is gone: nothing can be settled, and nothing is claimed.
+        let mut cluster = MemoryCluster::new();
+        cluster.lost_answer = Some(true);
+        let mut report = apply(&p, &cluster, &OPTS).unwrap();
+        cluster.unreachable = true;
+        settle(&p, &mut report, &cluster, Duration::from_millis(200));
+        assert_eq!(
+            (report.done(), report.failed(), report.unknown()),
+            (0, 0, 3)
+        );
+        assert!(
+            matches!(&report.steps[0].result, StepResult::Unknown(m) if m.contains("may or may not have been carried out"))
+        );
+
+        // The request never reached the broker: unknown, since nothing says so; a re-run
+        // converges.
+        let mut cluster = MemoryCluster::new();
+        cluster.lost_answer = Some(false);
+        let mut report = apply(&p, &cluster, &OPTS).unwrap();
+        settle(&p, &mut report, &cluster, Duration::from_millis(200));
+        assert_eq!(report.unknown(), 3);
+        cluster.lost_answer = None;
+        let again = plan(&s, &cluster.describe().unwrap());
+        let report = apply(&again, &cluster, &OPTS).unwrap();
+        assert_eq!(report.done(), 3);
+        assert!(plan(&s, &cluster.describe().unwrap()).is_empty());
     }
 }

@@ -46,6 +46,23 @@ pub struct OpError {
     pub message: String,
 }
 
+impl OpError {
+    /// Whether the operation may have been carried out although it reported an error: the
+    /// broker (or the client) gave up waiting, not the operation. N.B. Kafka: a CreateTopics
+    /// that times out on the broker (`REQUEST_TIMED_OUT`) may still complete in the background.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self.code.as_str(),
+            "RequestTimedOut" | "OperationTimedOut" | "BrokerTransportFailure" | "NetworkException"
+        )
+    }
+
+    /// A create refused because a topic of that name exists.
+    pub fn already_exists(&self) -> bool {
+        self.code == "TopicAlreadyExists"
+    }
+}
+
 /// The result of one operation on one topic.
 pub type TopicOutcome = (String, Result<(), OpError>);
 
@@ -67,8 +84,31 @@ pub enum ClusterError {
     },
     #[error("{api} request failed: {detail}")]
     Request { api: &'static str, detail: String },
+    /// The request was sent (or may have been) but no answer came: a lost connection or a
+    /// timeout. Whether a mutating request was carried out is unknown.
+    #[error("{api} request got no answer ({detail}); it may or may not have been carried out")]
+    NoAnswer { api: &'static str, detail: String },
     #[error("invalid client settings: {0}")]
     Settings(String),
+}
+
+impl ClusterError {
+    /// Whether asking again later may get an answer: the cluster could not be reached or did
+    /// not answer (a broker restarting), as opposed to a refusal (authentication, settings, a
+    /// missing API), which asking again does not change.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ClusterError::Unreachable { .. }
+                | ClusterError::Request { .. }
+                | ClusterError::NoAnswer { .. }
+        )
+    }
+
+    /// Whether a mutating request that failed this way may still have been carried out.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, ClusterError::NoAnswer { .. })
+    }
 }
 
 /// Whether a mutating request should only be validated by the broker.

@@ -8,13 +8,12 @@
 //! conflicts with a flag, never redirects a named cluster to another address, and commands
 //! that need no cluster (`validate`, `schema`) never read the cluster settings at all.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::arguments::{
-    ApplyArgs, Arguments, CheckArgs, CheckFormat, ColorChoice, Command, ConnectionArgs, FailOn,
-    GateArgs, GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
+    ApplyArgs, Arguments, CheckArgs, CheckFormat, Command, ConnectionArgs, FailOn, GateArgs,
+    GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
 };
 use crate::bootstrap_servers::BootstrapServers;
 use crate::broker_defaults::{parse_given, GivenDefaults};
@@ -23,7 +22,6 @@ use crate::config_file::{self, ClusterSettings, ConfigFileError};
 use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
 use crate::policy::CompiledPolicies;
-use crate::render::Palette;
 use crate::secret::Secret;
 use crate::topic_filter::TopicFilter;
 
@@ -153,7 +151,6 @@ fn duration_setting(
 #[derive(Debug)]
 pub struct Config {
     pub command: CommandConfig,
-    pub palette: Palette,
     /// Organisation policies from topicgate.yaml (empty without one).
     pub policies: CompiledPolicies,
 }
@@ -289,16 +286,6 @@ impl Config {
     /// Checks and resolves `args` with `env` as the environment (flag > environment >
     /// topicgate.yaml > default).
     pub fn resolve(args: Arguments, env: &dyn Environment) -> Result<Config, ConfigError> {
-        let palette = Palette {
-            color: match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            },
-        };
         let loaded = config_file::load(args.config.as_deref())?;
         // An empty `--cluster` or TOPICGATE_CLUSTER means none.
         let cluster_name = flag_or_env(args.cluster, "--cluster", env, CLUSTER_VAR)
@@ -379,7 +366,6 @@ impl Config {
         };
         Ok(Config {
             command,
-            palette,
             policies: context.policies,
         })
     }

@@ -40,5 +40,6 @@ pub mod render;
 pub mod secret;
 pub mod snapshot;
 pub mod spec_file;
+pub mod stream;
 pub mod topic_filter;
 pub mod topic_spec;

@@ -4,28 +4,28 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-use topicgate::arguments::Arguments;
+use clap::{CommandFactory, FromArgMatches};
+use topicgate::arguments::{Arguments, ColorChoice};
 use topicgate::command::{self, Io, Outcome};
 use topicgate::config::Config;
 use topicgate::render::Palette;
+use topicgate::stream::Stream;
 
 fn main() -> ExitCode {
-    let args = Arguments::parse();
-    init_logging(args.verbose);
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let err_palette = Palette {
-        color: stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
+    let args = parse();
+    // Colour is decided here, once, for both streams (and the log lines on stderr).
+    let palette = Palette::decide(args.color, std::io::stdout().is_terminal());
+    let err_palette = Palette::decide(args.color, std::io::stderr().is_terminal());
+    init_logging(args.verbose, err_palette);
     let result = Config::from_arguments(args)
         .map_err(anyhow::Error::from)
         .and_then(|config| {
-            let palette = config.palette;
-            let mut out = stdout.lock();
+            // A reader that goes away (`| head -1`) makes output vanish, not the outcome: the
+            // command runs to its end and its exit code is what it found or did.
+            let mut out = Stream::new(std::io::stdout().lock(), "stdout");
             // N.B. not `stderr.lock()`: log lines from other threads (librdkafka's) write to stderr
             // too, and would block on a lock held for the whole command (a deadlock with -v).
-            let mut err = std::io::stderr();
+            let mut err = Stream::new(std::io::stderr(), "stderr");
             let mut io = Io {
                 out: &mut out,
                 err: &mut err,
@@ -39,7 +39,6 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Fail) => ExitCode::from(1),
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "{} {e:#}", err_palette.bad("error:"));
             ExitCode::from(2)
@@ -47,15 +46,43 @@ fn main() -> ExitCode {
     }
 }
 
-/// `topicgate plan | head` is not an error.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+/// Parses the arguments. clap reports argument errors (and prints help) itself, before
+/// `--color` is known: it is told the flag's value first, so its output follows it too.
+fn parse() -> Arguments {
+    let choice = color_flag(std::env::args_os().skip(1));
+    let matches = Arguments::command()
+        .color(match choice {
+            ColorChoice::Always => clap::ColorChoice::Always,
+            ColorChoice::Never => clap::ColorChoice::Never,
+            // clap's own `auto`: a terminal, and not with `NO_COLOR`.
+            ColorChoice::Auto => clap::ColorChoice::Auto,
+        })
+        .get_matches();
+    Arguments::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
-fn init_logging(verbose: u8) {
+/// The last `--color VALUE` / `--color=VALUE` before a `--` (`auto` without one, or for a value
+/// clap will refuse anyway).
+fn color_flag(args: impl Iterator<Item = std::ffi::OsString>) -> ColorChoice {
+    let mut choice = ColorChoice::Auto;
+    let mut args = args.map(|a| a.to_string_lossy().into_owned());
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "--" => break,
+            "--color" => args.next(),
+            other => other.strip_prefix("--color=").map(str::to_string),
+        };
+        choice = match value.as_deref() {
+            Some("always") => ColorChoice::Always,
+            Some("never") => ColorChoice::Never,
+            Some("auto") => ColorChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
+}
+
+fn init_logging(verbose: u8, err_palette: Palette) {
     let level = match verbose {
         0 => "warn",
         1 => "info",
@@ -64,5 +91,10 @@ fn init_logging(verbose: u8) {
     };
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("TOPICGATE_LOG", level))
         .format_timestamp(None)
+        .write_style(if err_palette.color {
+            env_logger::WriteStyle::Always
+        } else {
+            env_logger::WriteStyle::Never
+        })
         .init();
 }

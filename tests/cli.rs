@@ -129,6 +129,80 @@ fn plan_needs_a_cluster() {
 }
 
 #[test]
+fn colour_follows_the_color_flag_on_both_streams() {
+    // Regression: colour was decided twice; stderr's `error:` ignored `--color`.
+    let dir = spec_dir(&[]);
+    let missing = dir.path().join("missing");
+    let out = topicgate()
+        .env_remove("NO_COLOR")
+        .args(["--color", "always", "validate"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).starts_with("\u{1b}["),
+        "`error:` is coloured with --color always: {:?}",
+        stderr(&out)
+    );
+    // clap's own argument errors too.
+    let out = topicgate()
+        .env_remove("NO_COLOR")
+        .args(["validate", "--bogus", "--color=always"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("\u{1b}["), "{:?}", stderr(&out));
+    let out = topicgate()
+        .env_remove("NO_COLOR")
+        .args(["--color", "never", "validate"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(
+        !stderr(&out).contains('\u{1b}') && !stdout(&out).contains('\u{1b}'),
+        "{:?}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn verbose_validate_says_what_it_loaded() {
+    // Regression: -v and -vv printed nothing for validate.
+    let dir = spec_dir(&[
+        ("a.yaml", "topics:\n  - {name: a, partitions: 1, replication_factor: 1}\n"),
+        ("more/b.yaml", "topics:\n  - {name: b, partitions: 1, replication_factor: 1}\n  - {name: c, partitions: 1, replication_factor: 1}\n"),
+    ]);
+    let quiet = topicgate()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&quiet), "");
+    let info = topicgate()
+        .args(["-v", "validate"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(info.status.code(), Some(0));
+    assert!(
+        stderr(&info).contains("loaded 3 topic(s) from 2 spec file(s)"),
+        "{}",
+        stderr(&info)
+    );
+    assert_eq!(stdout(&info), stdout(&quiet), "logs never go to stdout");
+    let debug = topicgate()
+        .args(["-vv", "validate"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&debug).contains("b.yaml: 2 topic(s)"),
+        "{}",
+        stderr(&debug)
+    );
+}
+
+#[test]
 fn bad_specs_are_reported_alone_even_when_the_cluster_is_unreachable() {
     let dir = spec_dir(&[("bad.yaml", BAD_SPECS)]);
     for command in ["plan", "apply"] {

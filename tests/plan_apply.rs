@@ -596,6 +596,47 @@ fn deletion_needs_both_the_spec_and_allow_delete_and_unmanaged_topics_are_untouc
 }
 
 #[test]
+fn verbose_plan_and_apply_say_what_they_load_describe_and_send() {
+    // Regression: -v and -vv printed nothing for plan and apply.
+    let broker = Broker::start();
+    let specs = spec_dir(&[("orders.yaml", ORDERS)]);
+    let out = topicgate_on(&broker)
+        .args(["-v", "plan", "-X", "socket.keepalive.enable=true"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    for line in [
+        format!(
+            "connecting to `{}` (timeout 10s) with client properties socket.keepalive.enable (values not shown)",
+            broker.bootstrap
+        ),
+        "loaded 1 topic(s) from 1 spec file(s)".into(),
+        format!("described `{}` (cluster id `", broker.bootstrap),
+        "plan: 1 to create, 0 to update, 0 to delete, 0 blocked, 0 unchanged".into(),
+    ] {
+        assert!(err.contains(&line), "{line:?} in {err}");
+    }
+    assert!(!err.contains("DEBUG"), "-v is info only: {err}");
+    assert!(!stdout(&out).contains("INFO"), "logs never go to stdout");
+    let out = topicgate_on(&broker)
+        .args(["-vv", "apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    for line in [
+        "sending CreateTopics for 1 topic(s)",
+        "create `orders.created`: 3 partition(s), replication factor 1, configs {\"cleanup.policy\": \"delete\"",
+        "1 change(s) done, 0 failed, 0 unknown",
+    ] {
+        assert!(err.contains(line), "{line:?} in {err}");
+    }
+}
+
+#[test]
 fn verbose_logging_does_not_stall_the_command() {
     // Regression: main held the stderr lock for the whole command, so librdkafka's log lines
     // (written from other threads) blocked forever and plan timed out with -v.

@@ -6,11 +6,10 @@ use std::io::{BufRead, IsTerminal};
 use anyhow::{bail, Context, Result};
 
 use super::{load_and_describe, Io, Outcome};
-use crate::apply::{apply, preflight, wait_until_visible, ApplyOptions};
+use crate::apply::{apply, preflight, settle, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
 use crate::config::{ApplyConfig, ApplySource};
 use crate::diagnostic::Diagnostic;
-use crate::kafka::KafkaCluster;
 use crate::plan::{drift_since, plan, Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::policy::CompiledPolicies;
 use crate::render;
@@ -21,14 +20,14 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
         ApplySource::Specs(_) => None,
     };
     let timeout = config.connection.timeout;
-    let cluster = KafkaCluster::connect(config.connection)?;
+    let cluster = super::Redial::connect(config.connection)?;
     // Specs are loaded, validated and held to the policies before anything is changed.
     let (specs, state) = match &config.source {
         ApplySource::Specs(paths) => {
             let (specs, state) = load_and_describe(paths, Some(policies), &cluster, io)?;
             (Some(specs), state)
         }
-        ApplySource::SavedPlan(_) => (None, cluster.describe()?),
+        ApplySource::SavedPlan(_) => (None, super::describe(&cluster)?),
     };
     let plan = match (specs, saved) {
         (Some(specs), _) => plan(&specs, &state),
@@ -46,6 +45,7 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
         (None, None) => unreachable!("apply has specs or a saved plan"),
     };
 
+    super::log_plan(&plan);
     render::plan::render_text(&plan, io.out, io.palette)?;
     if plan.is_empty() {
         writeln!(io.out, "Nothing to apply.")?;
@@ -88,22 +88,27 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
             io.out,
             "\nDry run: the broker validated the requests and nothing was changed."
         )?;
-        return Ok(if report.failed() > 0 {
+        return Ok(if report.failed() + report.unknown() > 0 {
             Outcome::Fail
         } else {
             Outcome::Success
         });
     }
-    wait_until_visible(&plan, &mut report, &cluster, timeout);
+    settle(&plan, &mut report, &cluster, timeout);
+    log::info!(
+        "{} change(s) done, {} failed, {} unknown",
+        report.done(),
+        report.failed(),
+        report.unknown()
+    );
     render::apply_report::render_text(&report, io.out, io.palette, false)?;
     render::apply_report::render_summary(&report, io.out, io.palette)?;
-    if report.failed() > 0 {
-        bail!(
-            "{} of the planned change(s) failed (see above)",
-            report.failed()
-        );
+    match (report.failed(), report.unknown()) {
+        (0, 0) => Ok(Outcome::Success),
+        (failed, 0) => bail!("{failed} of the planned change(s) failed (see above)"),
+        (0, unknown) => bail!("{unknown} of the planned change(s) have an unknown outcome (see above); run `topicgate apply` again once the cluster answers: it makes only what is left"),
+        (failed, unknown) => bail!("{failed} of the planned change(s) failed and {unknown} have an unknown outcome (see above); fix the cause and run `topicgate apply` again: it makes only what is left"),
     }
-    Ok(Outcome::Success)
 }
 
 /// Reads a saved plan and checks it as specs are checked, before connecting to anything: a plan

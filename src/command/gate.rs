@@ -1,17 +1,21 @@
 //! `topicgate gate`: specs -> describe -> gate (polling with `--wait`) -> yes or no.
 //! N.B. KAFKA.md: the gate must never create a topic; it only ever describes the whole cluster
 //! (a Metadata request for all topics), never a named topic.
+//!
+//! With `--wait`, a cluster that cannot be reached or does not answer (a broker restarting
+//! during a deploy) is waited out like a topic that is not ready yet; the gate is an error
+//! (exit 2) only when the time is up and the cluster never answered.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
-use super::{load_and_describe, Io, Outcome};
+use super::{load_and_try_describe, Io, Outcome};
 use crate::arguments::GateFormat;
 use crate::config::ClusterSource;
 use crate::config::RuleSettings;
-use crate::gate::gate;
+use crate::gate::{gate, GateReport};
 use crate::render;
 
 pub fn run(
@@ -23,30 +27,66 @@ pub fn run(
     format: GateFormat,
     io: &mut Io,
 ) -> Result<Outcome> {
+    let start = Instant::now();
+    let deadline = start + wait.unwrap_or_default();
+    // A live cluster gets a new client after a failed attempt (`Redial`).
     let cluster = super::open(source, io)?;
-    let (specs, first) = load_and_describe(paths, None, &*cluster, io)?;
-    let mut first = Some(first);
-    let deadline = Instant::now() + wait.unwrap_or_default();
+    let (specs, mut answer) = load_and_try_describe(paths, None, &*cluster, io)?;
     let mut delay = Duration::from_millis(500);
+    let mut last_line = String::new();
+    // The latest answer of the cluster, and when it came.
+    let mut latest: Option<(GateReport, Instant)> = None;
     let report = loop {
-        let state = match first.take() {
-            Some(state) => state,
-            None => cluster.describe()?,
-        };
-        let report = gate(&rules.input(&specs, &state), required);
         let now = Instant::now();
-        if report.ready || now >= deadline {
-            break report;
+        let line = match answer {
+            Ok(state) => {
+                let report = gate(&rules.input(&specs, &state), required);
+                if report.ready || now >= deadline {
+                    break report;
+                }
+                let line = render::gate_report::progress_line(
+                    &report,
+                    deadline.saturating_duration_since(now),
+                );
+                latest = Some((report, now));
+                line
+            }
+            Err(e) if wait.is_none() || !e.is_transient() => return Err(e.into()),
+            Err(e) => {
+                if now >= deadline {
+                    match latest {
+                        Some((report, at)) => {
+                            writeln!(
+                                io.err,
+                                "{} the cluster did not answer at the end of the wait ({e}); the report is its last answer, {}s before the deadline",
+                                io.err_palette.changed("warning:"),
+                                deadline.saturating_duration_since(at).as_secs()
+                            )?;
+                            break report;
+                        }
+                        None => bail!(
+                            "the cluster did not answer within the `--wait` of {}: {e}",
+                            humantime::format_duration(wait.unwrap_or_default())
+                        ),
+                    }
+                }
+                render::gate_report::no_answer_line(&e, deadline.saturating_duration_since(now))
+            }
+        };
+        // The same line twice says nothing new (the seconds left are rounded).
+        if line != last_line {
+            writeln!(io.err, "{line}")?;
+            last_line = line;
         }
-        let left = deadline - now;
-        writeln!(
-            io.err,
-            "{}",
-            render::gate_report::progress_line(&report, left)
-        )?;
-        std::thread::sleep(delay.min(left));
+        std::thread::sleep(delay.min(deadline.saturating_duration_since(Instant::now())));
         delay = (delay * 2).min(Duration::from_secs(5));
+        answer = super::describe(&*cluster);
     };
+    log::info!(
+        "gate answered after {} ms: {}",
+        start.elapsed().as_millis(),
+        if report.ready { "ready" } else { "not ready" }
+    );
     match format {
         GateFormat::Text => render::gate_report::render_text(&report, io.out, io.palette)?,
         GateFormat::Json => render::gate_report::render_json(&report, io.out)?,

@@ -101,6 +101,7 @@ pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
 fn report_specs(loaded: Result<Loaded, crate::load::LoadError>, io: &mut Io) -> Result<SpecSet> {
     match loaded {
         Ok(Loaded { specs, warnings }) => {
+            log_loaded(&specs);
             render::diagnostics::render_text(&warnings, io.err, io.err_palette)?;
             Ok(specs)
         }
@@ -139,9 +140,24 @@ fn load_and_describe(
     cluster: &dyn Cluster,
     io: &mut Io,
 ) -> Result<(SpecSet, crate::cluster_state::ClusterState)> {
+    let (specs, state) = load_and_try_describe(paths, policies, cluster, io)?;
+    Ok((specs, state?))
+}
+
+/// `load_and_describe`, leaving what the cluster answered to the caller (`gate --wait` waits
+/// out a cluster that does not answer yet).
+fn load_and_try_describe(
+    paths: &[PathBuf],
+    policies: Option<&CompiledPolicies>,
+    cluster: &dyn Cluster,
+    io: &mut Io,
+) -> Result<(
+    SpecSet,
+    Result<crate::cluster_state::ClusterState, crate::cluster::ClusterError>,
+)> {
     let (loaded, state) = std::thread::scope(|scope| {
         let loading = scope.spawn(|| load(paths));
-        let state = cluster.describe();
+        let state = describe(cluster);
         (loading.join().expect("spec loading thread"), state)
     });
     let specs = report_specs(loaded, io)?;
@@ -149,14 +165,97 @@ fn load_and_describe(
         Some(p) => govern(specs, p, io)?,
         None => specs,
     };
-    Ok((specs, state?))
+    Ok((specs, state))
+}
+
+/// Says on stderr (`-v`, `-vv`) what was loaded: how many topics from how many files, and per
+/// file. Names and counts only.
+pub(crate) fn log_loaded(specs: &SpecSet) {
+    log::info!(
+        "loaded {} topic(s) from {} spec file(s)",
+        specs.topics.len(),
+        specs.files.len()
+    );
+    if log::log_enabled!(log::Level::Debug) {
+        let mut per_file: std::collections::BTreeMap<&std::path::Path, (usize, usize)> =
+            specs.files.iter().map(|f| (f.as_path(), (0, 0))).collect();
+        for spec in specs.topics.values() {
+            let counts = per_file.entry(spec.origin.file.as_path()).or_default();
+            if spec.delete {
+                counts.1 += 1;
+            } else {
+                counts.0 += 1;
+            }
+        }
+        for (file, (topics, deletes)) in per_file {
+            log::debug!(
+                "{}: {topics} topic(s), {deletes} marked for deletion",
+                file.display()
+            );
+        }
+    }
+}
+
+/// Says on stderr (`-v`) what the plan amounts to.
+pub(crate) fn log_plan(plan: &crate::plan::Plan) {
+    let s = &plan.summary;
+    log::info!(
+        "plan: {} to create, {} to update, {} to delete, {} blocked, {} unchanged",
+        s.create,
+        s.update,
+        s.delete,
+        s.blocked,
+        s.unchanged
+    );
+}
+
+/// Describes the cluster, saying on stderr (`-v`, `-vv`) what was found and how long it took.
+pub(crate) fn describe(
+    cluster: &dyn Cluster,
+) -> Result<crate::cluster_state::ClusterState, crate::cluster::ClusterError> {
+    let start = std::time::Instant::now();
+    let state = cluster.describe();
+    match &state {
+        Ok(s) => {
+            log::info!(
+                "described `{}` (cluster id {}): {} broker(s), {} topic(s) in {} ms",
+                s.source,
+                s.cluster_id
+                    .as_deref()
+                    .map_or("unknown".into(), |id| format!("`{id}`")),
+                s.brokers.len(),
+                s.topics.len(),
+                start.elapsed().as_millis()
+            );
+            let d = &s.broker_defaults;
+            log::debug!(
+                "broker defaults reported by the cluster: num.partitions {}, default.replication.factor {}, auto.create.topics.enable {}",
+                d.num_partitions.map_or("unknown".into(), |v| v.to_string()),
+                d.default_replication_factor.map_or("unknown".into(), |v| v.to_string()),
+                d.auto_create_topics_enable.map_or("unknown".into(), |v| v.to_string()),
+            );
+            let unreadable = s
+                .topics
+                .values()
+                .filter(|t| t.configs_error.is_some())
+                .count();
+            if unreadable > 0 {
+                log::debug!("{unreadable} topic(s) whose configs the broker did not return");
+            }
+        }
+        Err(e) => log::debug!(
+            "describing the cluster failed after {} ms: {e}",
+            start.elapsed().as_millis()
+        ),
+    }
+    state
 }
 
 /// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
 /// its age).
 fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
     match source {
-        ClusterSource::Live(settings) => Ok(Box::new(KafkaCluster::connect(settings)?)),
+        ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings)?)),
         ClusterSource::Snapshot(path) => {
             let snapshot = crate::snapshot::read(&path)?;
             let age = snapshot
@@ -176,5 +275,114 @@ fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
             )?;
             Ok(Box::new(SnapshotCluster::new(&snapshot, &path)))
         }
+    }
+}
+
+/// Creates the client for a live cluster, saying (`-v`) where it connects. Property names only:
+/// their values may be secrets.
+pub(crate) fn connect(
+    settings: crate::kafka::ConnectionSettings,
+) -> Result<KafkaCluster, crate::cluster::ClusterError> {
+    let keys: Vec<&str> = settings
+        .properties
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    log::info!(
+        "connecting to `{}` (timeout {}){}",
+        settings.bootstrap_servers,
+        humantime::format_duration(settings.timeout),
+        if keys.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " with client properties {} (values not shown)",
+                keys.join(", ")
+            )
+        }
+    );
+    KafkaCluster::connect(settings)
+}
+
+/// A live cluster whose client is replaced after a request that got no answer. N.B. a client
+/// (librdkafka, and the adapter's context) remembers that every broker was down; a fresh one
+/// judges the cluster afresh, so a broker that restarts while `gate --wait` waits or while
+/// `apply` re-reads the cluster is seen again.
+pub(crate) struct Redial {
+    settings: crate::kafka::ConnectionSettings,
+    client: std::cell::RefCell<Option<std::rc::Rc<KafkaCluster>>>,
+}
+
+impl Redial {
+    /// Creates the first client now, so that bad settings are reported at once.
+    pub(crate) fn connect(
+        settings: crate::kafka::ConnectionSettings,
+    ) -> Result<Redial, crate::cluster::ClusterError> {
+        let client = connect(settings.clone())?;
+        Ok(Redial {
+            settings,
+            client: std::cell::RefCell::new(Some(std::rc::Rc::new(client))),
+        })
+    }
+
+    fn client(&self) -> Result<std::rc::Rc<KafkaCluster>, crate::cluster::ClusterError> {
+        if let Some(client) = &*self.client.borrow() {
+            return Ok(std::rc::Rc::clone(client));
+        }
+        let client = std::rc::Rc::new(connect(self.settings.clone())?);
+        *self.client.borrow_mut() = Some(std::rc::Rc::clone(&client));
+        Ok(client)
+    }
+
+    /// Passes `result` on; after a failure that asking again may cure, the next call gets a
+    /// new client.
+    fn seen<T>(
+        &self,
+        result: Result<T, crate::cluster::ClusterError>,
+    ) -> Result<T, crate::cluster::ClusterError> {
+        if let Err(e) = &result {
+            if e.is_transient() {
+                log::debug!("a new client will be used for the next request after: {e}");
+                *self.client.borrow_mut() = None;
+            }
+        }
+        result
+    }
+}
+
+impl Cluster for Redial {
+    fn describe(&self) -> Result<crate::cluster_state::ClusterState, crate::cluster::ClusterError> {
+        self.seen(self.client()?.describe())
+    }
+
+    fn create_topics(
+        &self,
+        topics: &[crate::cluster::NewTopic],
+        mode: crate::cluster::Mode,
+    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
+        self.seen(self.client()?.create_topics(topics, mode))
+    }
+
+    fn create_partitions(
+        &self,
+        changes: &[(String, i32)],
+        mode: crate::cluster::Mode,
+    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
+        self.seen(self.client()?.create_partitions(changes, mode))
+    }
+
+    fn alter_configs(
+        &self,
+        changes: &[crate::cluster::ConfigAlteration],
+        mode: crate::cluster::Mode,
+    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
+        self.seen(self.client()?.alter_configs(changes, mode))
+    }
+
+    fn delete_topics(
+        &self,
+        names: &[String],
+    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
+        self.seen(self.client()?.delete_topics(names))
     }
 }

@@ -26,10 +26,12 @@ pub fn run(
     let cluster = super::open(source, io)?;
     let (specs, state) = load_and_describe(paths, Some(policies), &*cluster, io)?;
     let plan = plan(&specs, &state);
+    super::log_plan(&plan);
     if let Some(file) = out_file {
         let json = serde_json::to_vec_pretty(&plan)?;
         std::fs::write(file, json)
             .with_context(|| format!("cannot write the plan to `{}`", file.display()))?;
+        log::info!("saved the plan to `{}`", file.display());
     }
     match format {
         PlanFormat::Text => render::plan::render_text(&plan, io.out, io.palette)?,

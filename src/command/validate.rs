@@ -34,12 +34,18 @@ pub fn run(
 ) -> Result<Outcome> {
     let (loaded, files, topics, diagnostics, unreadable, findings) = match load(paths) {
         Ok(l) => {
+            super::log_loaded(&l.specs);
             let findings = policies.evaluate_specs(&l.specs);
             let (files, topics) = (l.specs.files.len(), l.specs.topics.len());
             (true, files, topics, l.warnings, false, findings)
         }
         Err(e) => (false, 0, 0, e.diagnostics, e.unreadable, Vec::new()),
     };
+    log::info!(
+        "{} diagnostic(s), {} policy finding(s)",
+        diagnostics.len(),
+        findings.len()
+    );
     let policy_errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

@@ -227,11 +227,29 @@ fn request_error(api: &'static str, purpose: &'static str, e: KafkaError) -> Clu
         Some(RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion) => {
             ClusterError::Unsupported { api, purpose }
         }
+        Some(code) if no_answer(code) => ClusterError::NoAnswer {
+            api,
+            detail: e.to_string(),
+        },
         _ => ClusterError::Request {
             api,
             detail: e.to_string(),
         },
     }
+}
+
+/// Errors that say the answer never came (the connection was lost, or the client or broker
+/// stopped waiting), not that the broker refused: the request may have been carried out.
+fn no_answer(code: RDKafkaErrorCode) -> bool {
+    matches!(
+        code,
+        RDKafkaErrorCode::BrokerTransportFailure
+            | RDKafkaErrorCode::AllBrokersDown
+            | RDKafkaErrorCode::OperationTimedOut
+            | RDKafkaErrorCode::RequestTimedOut
+            | RDKafkaErrorCode::NetworkException
+            | RDKafkaErrorCode::TimedOutQueue
+    )
 }
 
 /// A per-topic error as a sentence, naming the API where the broker lacks it.
@@ -475,6 +493,10 @@ impl KafkaCluster {
                 ) => ClusterError::Unsupported {
                     api: "IncrementalAlterConfigs",
                     purpose: "change topic configs",
+                },
+                Some(code) if no_answer(code) => ClusterError::NoAnswer {
+                    api: "IncrementalAlterConfigs",
+                    detail: e.message,
                 },
                 _ => ClusterError::Request {
                     api: "IncrementalAlterConfigs",

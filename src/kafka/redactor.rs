@@ -83,6 +83,10 @@ impl Redactor {
                 api,
                 detail: self.redact(&detail),
             },
+            ClusterError::NoAnswer { api, detail } => ClusterError::NoAnswer {
+                api,
+                detail: self.redact(&detail),
+            },
             ClusterError::Settings(detail) => ClusterError::Settings(self.redact(&detail)),
             e @ ClusterError::Unsupported { .. } => e,
         }

@@ -17,8 +17,9 @@ pub fn render_text(
                 p.added("ok"),
                 "accepted by the broker (validate only)".to_string(),
             ),
-            StepResult::Done => (p.added("done"), String::new()),
+            StepResult::Done => (p.added("done"), step.note.clone().unwrap_or_default()),
             StepResult::Failed(e) => (p.bad("FAILED"), e.clone()),
+            StepResult::Unknown(why) => (p.bad("UNKNOWN"), why.clone()),
             StepResult::Skipped(why) if step.kind == StepKind::Blocked => {
                 (p.changed("blocked"), why.clone())
             }
@@ -43,29 +44,52 @@ pub fn render_summary(report: &ApplyReport, w: &mut dyn Write, p: Palette) -> io
         .count();
     let done = report.done();
     let failed = report.failed();
+    let unknown = report.unknown();
+    let list = |w: &mut dyn Write, pick: fn(&StepResult) -> bool| -> io::Result<()> {
+        for s in report.steps.iter().filter(|s| pick(&s.result)) {
+            writeln!(w, "  - {} {}", s.topic, s.summary)?;
+        }
+        Ok(())
+    };
     writeln!(w)?;
-    if failed == 0 {
+    if failed == 0 && unknown == 0 {
         writeln!(
             w,
             "{}",
             p.added(&format!("Applied {done} of {sent} change(s)."))
         )?;
     } else {
-        writeln!(
-            w,
-            "{}",
-            p.bad(&format!(
-                "Applied {done} of {sent} change(s); {failed} failed and were not applied:"
-            ))
-        )?;
-        for s in report
-            .steps
-            .iter()
-            .filter(|s| matches!(s.result, StepResult::Failed(_)))
-        {
-            writeln!(w, "  - {} {}", s.topic, s.summary)?;
+        if failed > 0 {
+            writeln!(
+                w,
+                "{}",
+                p.bad(&format!(
+                    "Applied {done} of {sent} change(s); {failed} failed and were not applied:"
+                ))
+            )?;
+            list(w, |r| matches!(r, StepResult::Failed(_)))?;
+        } else {
+            writeln!(
+                w,
+                "{}",
+                p.bad(&format!("Applied {done} of {sent} change(s)."))
+            )?;
         }
-        writeln!(w, "Everything else listed as done was applied. Fix the cause and run `topicgate apply` again: it plans afresh and makes only what is left.")?;
+        if unknown > 0 {
+            writeln!(
+                w,
+                "{}",
+                p.bad(&format!(
+                    "{unknown} change(s) have an unknown outcome (see above why): the cluster did not show before the deadline whether they were made:"
+                ))
+            )?;
+            list(w, |r| matches!(r, StepResult::Unknown(_)))?;
+        }
+        write!(w, "Everything else listed as done was applied. Fix the cause and run `topicgate apply` again: it plans afresh and makes only what is left")?;
+        if unknown > 0 {
+            write!(w, ", so a change that did go through is not made twice")?;
+        }
+        writeln!(w, ".")?;
     }
     let blocked = report
         .steps

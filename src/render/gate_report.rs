@@ -57,10 +57,27 @@ pub fn progress_line(report: &GateReport, left: std::time::Duration) -> String {
         })
         .collect();
     format!(
-        "gate: waiting for {} of {} topic(s): {}; {}s left",
+        "gate: waiting for {} of {} topic(s): {}; {} left",
         waiting.len(),
         report.topics.len(),
         waiting.join(", "),
-        left.as_secs()
+        seconds_left(left)
     )
+}
+
+/// The progress line for `--wait` while the cluster does not answer (stderr).
+pub fn no_answer_line(error: &dyn std::fmt::Display, left: std::time::Duration) -> String {
+    format!(
+        "gate: no answer from the cluster yet ({error}); still waiting, {} left",
+        seconds_left(left)
+    )
+}
+
+/// Whole seconds, rounded up: `0s left` only when none is.
+fn seconds_left(left: std::time::Duration) -> String {
+    let mut secs = left.as_secs();
+    if left.subsec_nanos() > 0 {
+        secs += 1;
+    }
+    format!("{secs}s")
 }

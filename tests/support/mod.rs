@@ -206,3 +206,67 @@ pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
     let snapshot = topicgate::snapshot::Snapshot::new(cluster, std::time::SystemTime::now());
     std::fs::write(path, serde_json::to_vec_pretty(&snapshot).unwrap()).unwrap();
 }
+
+impl Broker {
+    /// A broker listening on `port` and advertising `advertised` (the same port, or a proxy's in
+    /// front of it), for tests that need the address before the broker runs. Panics if it does
+    /// not start (the port is taken).
+    pub fn start_at(port: u16, advertised: u16) -> Broker {
+        let binary = tansu_binary();
+        assert!(
+            binary.exists(),
+            "the test broker is not installed at {}: run `scripts/install-broker`",
+            binary.display()
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        // N.B. KAFKA.md: Tansu reads a `.env` from its working directory (see `start`).
+        let mut child = Command::new(&binary)
+            .args([
+                "broker",
+                "--listener-url",
+                &format!("tcp://127.0.0.1:{port}"),
+            ])
+            .args([
+                "--advertised-listener-url",
+                &format!("tcp://127.0.0.1:{advertised}"),
+            ])
+            .current_dir(dir.path())
+            .env_remove("CLUSTER_ID")
+            .env_remove("LISTENER_URL")
+            .env_remove("ADVERTISED_LISTENER_URL")
+            .env_remove("STORAGE_ENGINE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tansu");
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if line.contains("ready in") {
+                    let _ = tx.send(());
+                }
+            }
+        });
+        let mut broker = Broker {
+            child,
+            bootstrap: format!("127.0.0.1:{advertised}"),
+            _dir: dir,
+        };
+        let ready = rx.recv_timeout(Duration::from_secs(20)).is_ok();
+        assert!(
+            ready && matches!(broker.child.try_wait(), Ok(None)),
+            "the test broker did not start on port {port}"
+        );
+        broker
+    }
+}
+
+/// A loopback port that nothing listens on (at the time of the call).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
