@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::check::{check, CheckInput, Code};
+use crate::check::{check, CheckInput};
 use crate::diff::diff;
+use crate::model::finding::Code;
 use crate::plan::ClusterRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

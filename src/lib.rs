@@ -33,6 +33,7 @@ mod fixtures;
 pub mod gate;
 pub mod kafka;
 pub mod load;
+pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod position;

@@ -8,6 +8,7 @@ use serde_yaml::Value;
 
 use crate::config_catalog::{self, RawValue};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::finding::Code;
 use crate::position::{self, Pos, PosNode};
 use crate::topic_spec::{Origin, SpecSet, TopicSpec};
 
@@ -679,7 +680,7 @@ impl Walker<'_> {
             );
             return out;
         };
-        let codes: Vec<&str> = crate::policy::policy_codes();
+        let codes: Vec<&str> = Code::POLICY.iter().map(|c| c.as_str()).collect();
         for (k, reason) in map {
             let Some(code) = k.as_str() else {
                 self.error(pos, "policy codes must be strings");

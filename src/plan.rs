@@ -10,6 +10,7 @@ use crate::cluster_state::{ClusterState, TopicState};
 use crate::config_catalog::{self, RawValue};
 use crate::diagnostic::Severity;
 use crate::diff::diff;
+use crate::model::finding::Code;
 use crate::policy::CompiledPolicies;
 use crate::topic_spec::SpecSet;
 
@@ -329,7 +330,7 @@ pub fn validate(plan: &Plan, policies: &CompiledPolicies) -> Vec<String> {
                 }
             }
         }
-        let codes = crate::policy::policy_codes();
+        let codes: Vec<&str> = Code::POLICY.iter().map(|c| c.as_str()).collect();
         for (code, reason) in &change.policy_exceptions {
             if !codes.contains(&code.as_str()) {
                 problem(format!(

@@ -10,9 +10,9 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::check::{evidence, Code, Finding};
 use crate::config_catalog::{self, ConfigType, RawValue};
 use crate::diagnostic::Severity;
+use crate::model::finding::{evidence, Code, Finding};
 use crate::position::Step;
 
 #[derive(
@@ -105,15 +105,6 @@ pub struct CompiledPolicies {
     required: Option<(Severity, Vec<String>)>,
     allowed: Option<(Severity, BTreeMap<String, Vec<String>>)>,
     retention: Option<(Severity, Option<i64>, Option<i64>)>,
-}
-
-/// The codes a spec may waive in `policy_exceptions`: every `policy-*` code.
-pub fn policy_codes() -> Vec<&'static str> {
-    Code::ALL
-        .iter()
-        .filter(|c| c.is_policy())
-        .map(|c| c.as_str())
-        .collect()
 }
 
 fn active(s: RuleSeverity) -> Option<Severity> {

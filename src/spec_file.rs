@@ -8,6 +8,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
 use crate::config_catalog::{ConfigType, CATALOG};
+use crate::model::finding::Code;
 
 /// A topicgate spec file: the topics it declares.
 #[derive(JsonSchema)]
@@ -113,7 +114,7 @@ fn configs_schema(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn exceptions_schema(_: &mut SchemaGenerator) -> Schema {
-    let codes: Vec<&str> = crate::policy::policy_codes();
+    let codes: Vec<&str> = Code::POLICY.iter().map(|c| c.as_str()).collect();
     let properties: Map<String, Value> = codes
         .iter()
         .map(|c| (c.to_string(), json!({"type": "string", "minLength": 1, "description": "why this topic is exempt"})))

@@ -4,8 +4,9 @@
 
 use serde_json::json;
 
-use super::{evidence, CheckInput, Code, Finding};
+use super::CheckInput;
 use crate::broker_defaults::DefaultsSource;
+use crate::model::finding::{evidence, Code, Finding};
 
 pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>) {
     let setting = input.defaults.auto_create_topics_enable;

@@ -5,11 +5,12 @@
 
 use serde_json::json;
 
-use super::{evidence, CheckInput, Code, Finding};
+use super::CheckInput;
 use crate::broker_defaults::ResolvedDefaults;
 use crate::cluster_state::TopicState;
 use crate::diagnostic::Severity;
 use crate::diff::diff;
+use crate::model::finding::{evidence, Code, Finding};
 use crate::topic_spec::TopicSpec;
 
 /// How much a topic looks auto-created.

@@ -3,8 +3,9 @@
 
 use serde_json::json;
 
-use super::{evidence, CheckInput, Code, Finding};
+use super::CheckInput;
 use crate::diff::config_changes;
+use crate::model::finding::{evidence, Code, Finding};
 use crate::plan::ConfigChangeOp;
 
 pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>) {

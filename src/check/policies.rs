@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{CheckInput, Finding};
+use super::CheckInput;
 use crate::cluster_state::ConfigView;
+use crate::model::finding::Finding;
 use crate::policy::Subject;
 
 pub fn check(input: &CheckInput, out: &mut Vec<Finding>) {

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{evidence, CheckInput, Code, Finding};
+use super::CheckInput;
+use crate::model::finding::{evidence, Code, Finding};
 
 pub fn check(input: &CheckInput, out: &mut Vec<Finding>) {
     for (name, topic) in &input.state.topics {

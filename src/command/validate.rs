@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::{Io, Outcome};
 use crate::arguments::ValidateFormat;
-use crate::check::Finding;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::load;
+use crate::model::finding::Finding;
 use crate::policy::CompiledPolicies;
 use crate::render;
 
