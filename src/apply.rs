@@ -14,7 +14,8 @@ use crate::cluster::{
     Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic, OpError, TopicOutcome,
 };
 use crate::cluster_state::{ClusterState, TopicState};
-use crate::plan::{visible, Action, ConfigChangeOp, Plan, TopicChange};
+use crate::model::plan::{Action, ConfigChangeOp, Plan, TopicChange};
+use crate::plan::visible;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ApplyOptions {

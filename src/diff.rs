@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::cluster_state::TopicState;
 use crate::config_catalog;
-use crate::plan::{
+use crate::model::plan::{
     Action, BlockedChange, ConfigChange, ConfigChangeOp, TopicBasis, TopicChange, ValueChange,
 };
 use crate::topic_spec::TopicSpec;

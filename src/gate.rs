@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::check::{check, CheckInput};
 use crate::diff::diff;
 use crate::model::finding::Code;
-use crate::plan::ClusterRef;
+use crate::model::plan::ClusterRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {

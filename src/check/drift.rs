@@ -6,7 +6,7 @@ use serde_json::json;
 use super::CheckInput;
 use crate::diff::config_changes;
 use crate::model::finding::{evidence, Code, Finding};
-use crate::plan::ConfigChangeOp;
+use crate::model::plan::ConfigChangeOp;
 
 pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>) {
     for (name, spec) in &input.specs.topics {

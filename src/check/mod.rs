@@ -16,7 +16,7 @@ use crate::broker_defaults::ResolvedDefaults;
 use crate::cluster_state::ClusterState;
 use crate::diagnostic::Severity;
 use crate::model::finding::Finding;
-use crate::plan::ClusterRef;
+use crate::model::plan::ClusterRef;
 use crate::topic_filter::TopicFilter;
 use crate::topic_spec::SpecSet;
 

@@ -10,7 +10,8 @@ use crate::apply::{apply, preflight, settle, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
 use crate::config::{ApplyConfig, ApplySource};
 use crate::diagnostic::Diagnostic;
-use crate::plan::{drift_since, plan, Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
+use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
+use crate::plan::{drift_since, plan};
 use crate::policy::CompiledPolicies;
 use crate::render;
 

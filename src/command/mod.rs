@@ -197,7 +197,7 @@ pub(crate) fn log_loaded(specs: &SpecSet) {
 }
 
 /// Says on stderr (`-v`) what the plan amounts to.
-pub(crate) fn log_plan(plan: &crate::plan::Plan) {
+pub(crate) fn log_plan(plan: &crate::model::plan::Plan) {
     let s = &plan.summary;
     log::info!(
         "plan: {} to create, {} to update, {} to delete, {} blocked, {} unchanged",

@@ -7,7 +7,8 @@ use anyhow::{bail, Context, Result};
 use super::{load_and_describe, Io, Outcome};
 use crate::arguments::PlanFormat;
 use crate::config::ClusterSource;
-use crate::plan::{plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
+use crate::model::plan::{PLAN_FORMAT, PLAN_FORMAT_VERSION};
+use crate::plan::plan;
 use crate::policy::CompiledPolicies;
 use crate::render;
 

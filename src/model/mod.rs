@@ -3,3 +3,4 @@
 //! (`tests/layers.rs` holds the tree to that).
 
 pub mod finding;
+pub mod plan;

@@ -8,7 +8,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::Palette;
 use crate::config_catalog::humanise;
-use crate::plan::{Action, ConfigChangeOp, Plan, TopicChange};
+use crate::model::plan::{Action, ConfigChangeOp, Plan, TopicChange};
 
 /// The one-line count of a plan.
 pub fn summary_line(plan: &Plan) -> String {
