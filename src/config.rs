@@ -374,7 +374,7 @@ impl Config {
 fn gate_config(g: GateArgs, context: &FileContext) -> Result<CommandConfig, ConfigError> {
     let mut required = g.require;
     for name in &required {
-        crate::load::check_topic_name(name).map_err(|e| ConfigError::Require(name.clone(), e))?;
+        crate::model::topic_name::check(name).map_err(|e| ConfigError::Require(name.clone(), e))?;
     }
     if let Some(file) = &g.require_file {
         let text = std::fs::read_to_string(file).map_err(|e| {

@@ -117,7 +117,7 @@ pub fn parse_require_file(path: &std::path::Path, text: &str) -> Result<Vec<Stri
         if line.is_empty() {
             continue;
         }
-        crate::load::check_topic_name(line)
+        crate::model::topic_name::check(line)
             .map_err(|e| format!("{e} ({}:{})", path.display(), i + 1))?;
         out.push(line.to_string());
     }

@@ -9,6 +9,7 @@ use serde_yaml::Value;
 use crate::config_catalog::{self, RawValue};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::finding::Code;
+use crate::model::topic_name;
 use crate::position::{self, Pos, PosNode};
 use crate::topic_spec::{Origin, SpecSet, TopicSpec};
 
@@ -505,7 +506,7 @@ impl Walker<'_> {
             match key {
                 "name" => match v {
                     Value::String(s) => {
-                        if let Err(why) = check_topic_name(s) {
+                        if let Err(why) = topic_name::check(s) {
                             self.error(vpos, why);
                         }
                         name = Some(s.clone());
@@ -835,53 +836,6 @@ fn unknown_key_message(key: &str, known: &[&str], what: &str) -> String {
     msg
 }
 
-/// Kafka's topic name rules: the one check every topic name goes through (specs, `--require`,
-/// `--require-file`, saved plans). N.B. KAFKA.md: `[a-zA-Z0-9._-]`, 1 to 249 characters, not `.`
-/// or `..`. The name is user text: it is measured and shortened by character, never sliced by
-/// byte (a multi-byte character would make a byte slice panic).
-pub fn check_topic_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("topic name is empty".into());
-    }
-    if name == "." || name == ".." {
-        return Err(format!("`{name}` is not a legal topic name"));
-    }
-    let mut problems = Vec::new();
-    let length = name.chars().count();
-    if length > 249 {
-        problems.push(format!(
-            "topic name `{}` is {length} characters long; Kafka allows at most 249",
-            shorten(name, 40)
-        ));
-    }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
-        let subject = if problems.is_empty() {
-            format!("topic name `{}`", shorten(name, 100))
-        } else {
-            "it also".to_string()
-        };
-        problems.push(format!(
-            "{subject} contains {bad:?}; Kafka allows only ASCII letters, digits, `.`, `_` and `-`"
-        ));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("; "))
-    }
-}
-
-/// The first `max` characters of `text`, with `…` when some were left out.
-fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
-    }
-}
-
 /// Duplicates across all files, and names that collide once `.` and `_` are treated alike.
 fn check_across_files(
     topics: Vec<TopicSpec>,
@@ -997,29 +951,6 @@ mod tests {
         let text = messages(&diags).join("\n");
         assert!(text.contains("partitions"), "{text}");
         assert!(text.contains(":4:"), "{text}");
-    }
-
-    #[test]
-    fn topic_name_rules() {
-        assert!(check_topic_name("orders.created_v2-x").is_ok());
-        assert!(check_topic_name("").is_err());
-        assert!(check_topic_name(".").is_err());
-        assert!(check_topic_name("..").is_err());
-        assert!(check_topic_name(&"a".repeat(249)).is_ok());
-        assert!(check_topic_name(&"a".repeat(250)).is_err());
-        assert!(check_topic_name("a/b").is_err());
-        assert!(check_topic_name("ä").is_err());
-    }
-
-    #[test]
-    fn a_long_name_with_a_multi_byte_character_is_refused_without_panicking() {
-        // Regression: the name was sliced by byte for the message and panicked inside `é`.
-        let name = format!("{}é{}", "a".repeat(39), "a".repeat(220));
-        let err = check_topic_name(&name).unwrap_err();
-        assert!(err.contains("260 characters"), "{err}");
-        assert!(err.contains(&format!("`{}é…`", "a".repeat(39))), "{err}");
-        let err = check_topic_name(&"é".repeat(200)).unwrap_err();
-        assert!(err.contains("'é'"), "{err}");
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn validate(plan: &Plan, policies: &CompiledPolicies) -> Vec<String> {
     for change in &plan.changes {
         let name = &change.topic;
         let mut problem = |message: String| problems.push(format!("`{name}`: {message}"));
-        if let Err(why) = crate::load::check_topic_name(name) {
+        if let Err(why) = crate::model::topic_name::check(name) {
             problem(why);
         }
         if !seen.insert(name.as_str()) {

@@ -61,7 +61,7 @@ impl Snapshot {
             }
         }
         for (name, topic) in &self.cluster.topics {
-            if let Err(why) = crate::load::check_topic_name(name) {
+            if let Err(why) = crate::model::topic_name::check(name) {
                 out.push(why);
             }
             if topic.partitions < 1 {

@@ -4,3 +4,4 @@
 
 pub mod finding;
 pub mod plan;
+pub mod topic_name;
