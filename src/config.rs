@@ -21,6 +21,8 @@ use crate::cluster::Mode;
 use crate::config_file::{self, ClusterSettings, ConfigFileError};
 use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
+// `--timeout` is every request's timeout: the range a connection allows.
+use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
 use crate::policy::CompiledPolicies;
 use crate::secret::Secret;
 use crate::topic_filter::TopicFilter;
@@ -91,8 +93,6 @@ pub const BOOTSTRAP_VAR: &str = "TOPICGATE_BOOTSTRAP_SERVERS";
 pub const TIMEOUT_VAR: &str = "TOPICGATE_TIMEOUT";
 /// `--timeout` when neither the flag nor its variable is given.
 pub const DEFAULT_TIMEOUT: &str = "30s";
-/// `--timeout` is every request's timeout: the adapter's range.
-pub use crate::kafka::TIMEOUT_RANGE;
 /// `gate --wait` is how long to keep polling; each poll uses `--timeout`, never this.
 pub const WAIT_RANGE: (Duration, Duration, &str) = (
     Duration::ZERO,
@@ -512,10 +512,7 @@ fn connection_settings(
         }
     }
     // N.B. one source for the address, so that errors name the address actually used.
-    if let Some((key, _)) = properties
-        .iter()
-        .find(|(k, _)| config_file::is_bootstrap_property(k))
-    {
+    if let Some((key, _)) = properties.iter().find(|(k, _)| is_bootstrap_property(k)) {
         return Err(ConfigError::BootstrapProperty(key.clone()));
     }
     let timeout = match flag_or_env(c.timeout, "--timeout", env, TIMEOUT_VAR) {

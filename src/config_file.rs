@@ -16,11 +16,13 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::broker_defaults::GivenDefaults;
+use crate::model::connection::{is_bootstrap_property, secret_resemblance};
 use crate::policy::{CompiledPolicies, Policies};
 use crate::position::{Pos, Step};
 
-/// The default file name, looked up in the current directory.
-pub const DEFAULT_FILE: &str = "topicgate.yaml";
+/// The default file name, looked up in the current directory (the loader's first settings-file
+/// name: the loader never reads it as a spec).
+pub const DEFAULT_FILE: &str = crate::load::SETTINGS_FILE_NAMES[0];
 
 /// topicgate.yaml: organisation policies and per-cluster settings.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
@@ -54,72 +56,6 @@ pub struct ClusterSettings {
     /// For brokers that do not expose them (N.B. KAFKA.md: Tansu; some managed services).
     #[serde(default)]
     pub broker_defaults: GivenDefaults,
-}
-
-/// Properties whose values are secrets: never accepted in the file itself. A near miss of a
-/// secret's name counts too (`sasl.passwrd`, `sasl.jass.config`): librdkafka refuses it, and
-/// its error would quote the value.
-pub fn is_secret_property(key: &str) -> bool {
-    secret_resemblance(key).is_some()
-}
-
-/// The secret word or property name that `key` is, contains or nearly spells.
-pub fn secret_resemblance(key: &str) -> Option<&'static str> {
-    // Words that mark a secret, with how many typos still count as the word.
-    const WORDS: &[(&str, usize)] = &[
-        ("password", 2),
-        ("passwd", 1),
-        ("passphrase", 2),
-        ("secret", 1),
-        ("token", 1),
-        ("jaas", 1),
-    ];
-    // librdkafka properties whose values are secrets without saying so in a word.
-    const KEYS: &[&str] = &[
-        "sasl.jaas.config",
-        "sasl.oauthbearer.config",
-        "ssl.key.pem",
-        "sasl.oauthbearer.assertion.private.key.pem",
-    ];
-    // librdkafka properties that contain such a word but hold no secret.
-    const NOT_SECRET: &[&str] = &["sasl.oauthbearer.token.endpoint.url"];
-    let k = key.trim().to_ascii_lowercase();
-    if NOT_SECRET.contains(&k.as_str()) {
-        return None;
-    }
-    for (word, _) in WORDS {
-        if k.contains(word) {
-            return Some(word);
-        }
-    }
-    let segments: Vec<&str> = k.split(['.', '_', '-']).collect();
-    for segment in &segments {
-        for (word, typos) in WORDS {
-            // Short segments are too easily a typo's distance from a short word.
-            if segment.len() + 1 >= word.len() && strsim::osa_distance(segment, word) <= *typos {
-                return Some(word);
-            }
-        }
-    }
-    for secret in KEYS {
-        if strsim::osa_distance(&k, secret) <= 2 {
-            return Some(secret);
-        }
-    }
-    // An inline private key: `ssl.key`, `*.key.pem`.
-    if k.ends_with(".key") || segments.windows(2).any(|w| w == ["key", "pem"]) {
-        return Some("key");
-    }
-    None
-}
-
-/// librdkafka's names for the cluster address, which topicgate takes only from
-/// `--bootstrap-servers` or `bootstrap_servers` (one source, named in every error).
-pub fn is_bootstrap_property(key: &str) -> bool {
-    matches!(
-        key.trim().to_ascii_lowercase().as_str(),
-        "bootstrap.servers" | "metadata.broker.list"
-    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -527,52 +463,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("(t.yaml:"), "{err}");
-    }
-
-    #[test]
-    fn secrets_and_near_misses_of_secrets_are_recognised() {
-        // Regression: `sasl.passwrd` in `properties:` was not taken for a secret.
-        for key in [
-            "sasl.password",
-            "sasl.passwrd",
-            "sasl.passwordd",
-            "SASL.PASSWORD",
-            "ssl.key.password",
-            "ssl.key.pasword",
-            "ssl.keystore.password",
-            "ssl_keystore_passwd",
-            "sasl.jaas.config",
-            "sasl.jass.config",
-            "sasl.jaas.confg",
-            "sasl.oauthbearer.client.secret",
-            "sasl.oauthbearer.client.secert",
-            "sasl.oauthbearer.config",
-            "sasl.oauthbearer.assertion.private.key.passphrase",
-            "ssl.key.pem",
-            "ssl.key.pme",
-            "ssl.key",
-            "sasl.oauthbearer.tokn",
-        ] {
-            assert!(is_secret_property(key), "{key}");
-        }
-        for key in [
-            "security.protocol",
-            "sasl.mechanism",
-            "sasl.username",
-            "ssl.ca.location",
-            "ssl.key.location",
-            "ssl.certificate.location",
-            "ssl.certificate.pem",
-            "client.id",
-            "enable.sasl.oauthbearer.unsecure.jwt",
-            "sasl.oauthbearer.method",
-            "sasl.oauthbearer.token.endpoint.url",
-            "sasl.oauthbearer.client.credentials.client.id",
-            "ssl.endpoint.identification.algorithm",
-            "socket.keepalive.enable",
-            "debug",
-        ] {
-            assert!(!is_secret_property(key), "{key}");
-        }
     }
 }

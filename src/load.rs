@@ -295,11 +295,15 @@ pub fn is_spec_name(path: &Path) -> bool {
     is_yaml && !is_settings && !is_hidden(path)
 }
 
+/// topicgate's settings file names: never a spec, wherever they stand. The first is the one
+/// looked up in the current directory when `--config` is not given.
+pub const SETTINGS_FILE_NAMES: [&str; 2] = ["topicgate.yaml", "topicgate.yml"];
+
 /// `topicgate.yaml` / `topicgate.yml`: topicgate's settings file, never a spec. (Exactly these
 /// names: a spec file named `TopicGate.yaml` is still read. `export` writes lower-case names
 /// only, so it never writes one a case-insensitive file system would take for these.)
 pub fn is_settings_name(name: &str) -> bool {
-    name == crate::config_file::DEFAULT_FILE || name == "topicgate.yml"
+    SETTINGS_FILE_NAMES.contains(&name)
 }
 
 /// What a failed step of the walk means, said about the entry it failed on. A link back to a

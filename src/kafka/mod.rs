@@ -32,20 +32,12 @@ use crate::cluster::{
 use crate::cluster_state::{
     BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
 };
+use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
 use crate::secret::Secret;
 
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
 const CHUNK: usize = 2_000;
-
-/// The range of `ConnectionSettings::timeout`, and how to say it. N.B. librdkafka refuses
-/// admin request and operation timeouts above 3,600,000 ms (1h) [src rdkafka_admin.c,
-/// `rd_kafka_AdminOptions_init`]; below 1s a healthy cluster cannot be described.
-pub const TIMEOUT_RANGE: (Duration, Duration, &str) = (
-    Duration::from_secs(1),
-    Duration::from_secs(3600),
-    "from 1s to 1h",
-);
 
 /// Where and how to connect.
 #[derive(Debug, Clone)]
@@ -82,7 +74,7 @@ impl KafkaCluster {
         if let Some((key, _)) = settings
             .properties
             .iter()
-            .find(|(k, _)| crate::config_file::is_bootstrap_property(k))
+            .find(|(k, _)| is_bootstrap_property(k))
         {
             return Err(ClusterError::Settings(format!(
                 "`{key}` is not accepted as a property: the address is `bootstrap_servers`"

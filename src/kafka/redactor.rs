@@ -37,7 +37,7 @@ impl Redactor {
                 // A value that looks like a secret's goes whatever its length; any other value
                 // unless it is a plain setting (`true`, an enum of a known non-secret key) or
                 // too short to tell from the words around it.
-                crate::config_file::is_secret_property(key)
+                crate::model::connection::is_secret_property(key)
                     || (!NOT_SECRET.contains(&key.as_str())
                         && v.chars().count() >= 3
                         && !v.eq_ignore_ascii_case("true")

@@ -2,6 +2,7 @@
 //! here imports only from `model/`, so any stage can use it without depending on another stage
 //! (`tests/layers.rs` holds the tree to that).
 
+pub mod connection;
 pub mod finding;
 pub mod plan;
 pub mod topic_name;
