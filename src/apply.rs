@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::cluster::{
     Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic, OpError, TopicOutcome,
 };
-use crate::cluster_state::{ClusterState, TopicState};
+use crate::model::cluster_state::{ClusterState, TopicState};
 use crate::model::plan::{Action, ConfigChangeOp, Plan, TopicChange};
 use crate::plan::visible;
 
@@ -505,8 +505,8 @@ fn differences_from_create(change: &TopicChange, topic: &TopicState) -> Vec<Stri
 mod tests {
     use super::*;
     use crate::cluster::OpError;
-    use crate::cluster_state::{ClusterState, TopicState};
     use crate::fixtures::specs;
+    use crate::model::cluster_state::{ClusterState, TopicState};
     use crate::plan::plan;
     use std::cell::RefCell;
 

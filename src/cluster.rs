@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::cluster_state::ClusterState;
+use crate::model::cluster_state::ClusterState;
 
 /// A topic to create, with its config overrides.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,17 +15,17 @@ use crate::arguments::{
     ApplyArgs, Arguments, CheckArgs, CheckFormat, Command, ConnectionArgs, FailOn, GateArgs,
     GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
 };
-use crate::bootstrap_servers::BootstrapServers;
-use crate::broker_defaults::{parse_given, GivenDefaults};
 use crate::cluster::Mode;
 use crate::config_file::{self, ClusterSettings, ConfigFileError};
 use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
+use crate::model::bootstrap_servers::BootstrapServers;
+use crate::model::broker_defaults::{parse_given, GivenDefaults};
 // `--timeout` is every request's timeout: the range a connection allows.
 use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
+use crate::model::secret::Secret;
+use crate::model::topic_filter::TopicFilter;
 use crate::policy::CompiledPolicies;
-use crate::secret::Secret;
-use crate::topic_filter::TopicFilter;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -237,13 +237,13 @@ impl RuleSettings {
     /// defaults first, then the flag's, then the config file's.
     pub fn input<'a>(
         &'a self,
-        specs: &'a crate::topic_spec::SpecSet,
-        state: &'a crate::cluster_state::ClusterState,
+        specs: &'a crate::model::topic_spec::SpecSet,
+        state: &'a crate::model::cluster_state::ClusterState,
     ) -> crate::check::CheckInput<'a> {
         crate::check::CheckInput {
             specs,
             state,
-            defaults: crate::broker_defaults::ResolvedDefaults::resolve(
+            defaults: crate::model::broker_defaults::ResolvedDefaults::resolve(
                 &state.broker_defaults,
                 &self.flag_defaults,
                 &self.file_defaults,

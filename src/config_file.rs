@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::broker_defaults::GivenDefaults;
+use crate::model::broker_defaults::GivenDefaults;
 use crate::model::connection::{is_bootstrap_property, secret_resemblance};
+use crate::model::position::{Pos, Step};
 use crate::policy::{CompiledPolicies, Policies};
-use crate::position::{Pos, Step};
 
 /// The default file name, looked up in the current directory (the loader's first settings-file
 /// name: the loader never reads it as a spec).
@@ -157,7 +157,7 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigFileError> {
 /// Every repeated key, wherever it is. A map keeps the last of repeated keys, so a repeat would
 /// silently replace the first; a cluster defined twice is the dangerous case.
 pub fn duplicates(path: &Path, text: &str) -> Vec<Problem> {
-    let Some(root) = crate::position::index(text) else {
+    let Some(root) = crate::model::position::index(text) else {
         return Vec::new();
     };
     let clusters: Vec<Pos> = root
@@ -183,7 +183,7 @@ pub fn duplicates(path: &Path, text: &str) -> Vec<Problem> {
                     first.line
                 )
             },
-            location: crate::diagnostic::location(path, Some(again)),
+            location: crate::model::diagnostic::location(path, Some(again)),
         })
         .collect()
 }
@@ -196,10 +196,10 @@ pub fn validate(
     text: &str,
     file: &ConfigFile,
 ) -> Result<CompiledPolicies, ConfigFileError> {
-    let root = crate::position::index(text);
+    let root = crate::model::position::index(text);
     let at = |steps: &[Step]| {
         let pos = root.as_ref().map(|r| r.find(steps));
-        crate::diagnostic::location(path, pos)
+        crate::model::diagnostic::location(path, pos)
     };
     let mut problems = Vec::new();
     for (name, cluster) in &file.clusters {
@@ -289,7 +289,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
             Some(i) => &message[..i],
             None => &message,
         };
-        let message = crate::diagnostic::plain_serde_error(message);
+        let message = crate::model::diagnostic::plain_serde_error(message);
         let location = match e.location() {
             Some(l) => format!("{}:{}:{}", path.display(), l.line(), l.column()),
             None => path.display().to_string(),
@@ -298,7 +298,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
     })?;
     for (name, cluster) in &file.clusters {
         let position = |key: &str, under: Option<&str>| {
-            crate::position::index(text).and_then(|root| {
+            crate::model::position::index(text).and_then(|root| {
                 let cluster = root.get("clusters")?.get(name)?;
                 match under {
                     Some(section) => cluster.get(section)?.key_pos(key),
@@ -307,10 +307,11 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
             })
         };
         if let Some(servers) = &cluster.bootstrap_servers {
-            if let Err(message) = crate::bootstrap_servers::BootstrapServers::parse(servers) {
+            if let Err(message) = crate::model::bootstrap_servers::BootstrapServers::parse(servers)
+            {
                 return Err(ConfigFileError::Invalid {
                     message: format!("`bootstrap_servers` of cluster `{name}`: {message}"),
-                    location: crate::diagnostic::location(
+                    location: crate::model::diagnostic::location(
                         path,
                         position("bootstrap_servers", None),
                     ),
@@ -332,7 +333,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
                 message: format!(
                     "`{key}` is not accepted in `{section}`: give the address as `bootstrap_servers` of the cluster, its one source"
                 ),
-                location: crate::diagnostic::location(path, position(key, Some(section))),
+                location: crate::model::diagnostic::location(path, position(key, Some(section))),
             });
         }
         if let Some((key, like)) = cluster
@@ -340,7 +341,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
             .keys()
             .find_map(|k| secret_resemblance(k).map(|like| (k, like)))
         {
-            let pos = crate::position::index(text).and_then(|root| {
+            let pos = crate::model::position::index(text).and_then(|root| {
                 root.get("clusters")?
                     .get(name)?
                     .get("properties")?
@@ -356,7 +357,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
                         "`{key}` looks like a secret (like `{like}`; a typo?) and does not belong in the file: fix its name and name an environment variable for it under `secret_properties` (`KEY: MY_ENV_VAR`)"
                     )
                 },
-                location: crate::diagnostic::location(path, pos),
+                location: crate::model::diagnostic::location(path, pos),
             });
         }
     }

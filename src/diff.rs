@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::cluster_state::TopicState;
-use crate::config_catalog;
+use crate::model::cluster_state::TopicState;
 use crate::model::plan::{
     Action, BlockedChange, ConfigChange, ConfigChangeOp, TopicBasis, TopicChange, ValueChange,
 };
-use crate::topic_spec::TopicSpec;
+use crate::model::topic_config;
+use crate::model::topic_spec::TopicSpec;
 
 /// The warning every partition increase carries.
 pub const PARTITION_WARNING: &str = "adding partitions changes which partition a keyed record goes to: per-key ordering across the change is lost, and consumers relying on key placement (joins, compaction per key) are affected";
@@ -124,7 +124,7 @@ fn configs_match(desired: &BTreeMap<String, String>, actual: &TopicState) -> boo
         overrides += 1;
         let have = entry.value.as_deref().unwrap_or_default();
         match desired.get(key) {
-            Some(want) if config_catalog::equivalent(key, have, want) => {}
+            Some(want) if topic_config::equivalent(key, have, want) => {}
             _ => return false,
         }
     }
@@ -143,7 +143,7 @@ pub fn config_changes(
     let mut changes = Vec::new();
     for (key, want) in desired {
         match overrides.get(key) {
-            Some(have) if config_catalog::equivalent(key, have, want) => {}
+            Some(have) if topic_config::equivalent(key, have, want) => {}
             have => changes.push(ConfigChange {
                 op: ConfigChangeOp::Set,
                 key: key.clone(),
@@ -220,10 +220,10 @@ fn replication_change(topic: &str, actual: &TopicState, rf: i16, brokers: &[i32]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster_state::ConfigView;
     use crate::fixtures::kafka_topic;
-    use crate::position::Pos;
-    use crate::topic_spec::Origin;
+    use crate::model::cluster_state::ConfigView;
+    use crate::model::position::Pos;
+    use crate::model::topic_spec::Origin;
 
     fn spec(partitions: i32, rf: i16, configs: &[(&str, &str)]) -> TopicSpec {
         TopicSpec {

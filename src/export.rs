@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use regex::Regex;
 use serde_yaml::Value;
 
-use crate::cluster_state::{ClusterState, TopicState};
-use crate::config_catalog::{self, ConfigType};
-use crate::topic_filter::is_internal;
+use crate::model::cluster_state::{ClusterState, TopicState};
+use crate::model::topic_config::{self, ConfigType};
+use crate::model::topic_filter::is_internal;
 
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
@@ -69,12 +69,12 @@ fn scalar(v: Value) -> String {
 
 /// A config value as a person would write it, typed so that it loads back to the same value.
 fn config_value(key: &str, value: &str) -> Result<String, String> {
-    let def = config_catalog::lookup(key).ok_or_else(|| {
+    let def = topic_config::lookup(key).ok_or_else(|| {
         format!("override `{key}` is not a Kafka topic-level config topicgate knows")
     })?;
     let text = match def.ty {
         ConfigType::Long { .. } | ConfigType::Int { .. } => {
-            match config_catalog::humanise(key, value) {
+            match topic_config::humanise(key, value) {
                 Some(human) => scalar(Value::String(human)),
                 None => match value.trim().parse::<i64>() {
                     Ok(n) => n.to_string(),
@@ -158,8 +158,8 @@ mod tests {
     use super::*;
     use crate::fixtures::{kafka_topic, msk, sparse_topic};
     use crate::load::parse_file;
+    use crate::model::topic_spec::SpecSet;
     use crate::plan::plan;
-    use crate::topic_spec::SpecSet;
 
     fn round_trip(state: &ClusterState) -> (Export, SpecSet) {
         let exported = export(state, &ExportOptions::default());
@@ -170,7 +170,7 @@ mod tests {
         }
         let errors: Vec<_> = diags
             .iter()
-            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .filter(|d| d.severity == crate::model::diagnostic::Severity::Error)
             .collect();
         assert!(errors.is_empty(), "{errors:#?}\n{:#?}", exported.files);
         let specs = SpecSet {

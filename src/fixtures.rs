@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use crate::cluster_state::{
+use crate::load::parse_file;
+use crate::model::cluster_state::{
     BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
 };
-use crate::load::parse_file;
-use crate::topic_spec::SpecSet;
+use crate::model::topic_spec::SpecSet;
 
 /// Specs parsed from `text` (as file `s.yaml`); panics on any diagnostic.
 pub fn specs(text: &str) -> SpecSet {

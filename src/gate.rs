@@ -127,11 +127,11 @@ pub fn parse_require_file(path: &std::path::Path, text: &str) -> Result<Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker_defaults::{GivenDefaults, ResolvedDefaults};
     use crate::check::tests::{governed_topic, kafka_topic, msk, specs, GOVERNED};
-    use crate::cluster_state::ClusterState;
-    use crate::topic_filter::TopicFilter;
-    use crate::topic_spec::SpecSet;
+    use crate::model::broker_defaults::{GivenDefaults, ResolvedDefaults};
+    use crate::model::cluster_state::ClusterState;
+    use crate::model::topic_filter::TopicFilter;
+    use crate::model::topic_spec::SpecSet;
 
     fn answer(specs: &SpecSet, state: &ClusterState, required: &[&str]) -> GateReport {
         let filter = TopicFilter::default();

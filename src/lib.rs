@@ -15,18 +15,12 @@
 
 pub mod apply;
 pub mod arguments;
-pub mod bootstrap_servers;
-pub mod broker_defaults;
 pub mod check;
 pub mod cluster;
-pub mod cluster_state;
 pub mod command;
 pub mod config;
-pub mod config_catalog;
 pub mod config_file;
-pub mod diagnostic;
 pub mod diff;
-pub mod document;
 pub mod export;
 #[cfg(test)]
 mod fixtures;
@@ -36,11 +30,7 @@ pub mod load;
 pub mod model;
 pub mod plan;
 pub mod policy;
-pub mod position;
 pub mod render;
-pub mod secret;
 pub mod snapshot;
 pub mod spec_file;
 pub mod stream;
-pub mod topic_filter;
-pub mod topic_spec;

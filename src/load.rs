@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::config_catalog::{self, RawValue};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::finding::Code;
+use crate::model::position::{self, Pos, PosNode};
+use crate::model::topic_config::{self, RawValue};
 use crate::model::topic_name;
-use crate::position::{self, Pos, PosNode};
-use crate::topic_spec::{Origin, SpecSet, TopicSpec};
+use crate::model::topic_spec::{Origin, SpecSet, TopicSpec};
 
 /// Keys a topic entry may have.
 pub const TOPIC_KEYS: &[&str] = &[
@@ -543,7 +543,7 @@ impl Walker<'_> {
                     ),
                 },
                 other => {
-                    if let Some(s) = config_catalog::closest(other, TOPIC_KEYS.iter().copied()) {
+                    if let Some(s) = topic_config::closest(other, TOPIC_KEYS.iter().copied()) {
                         suggested.push(s);
                     }
                     self.error(
@@ -623,7 +623,7 @@ impl Walker<'_> {
                 let message = format!(
                     "`{key}` must be a whole number, got {}{}",
                     other.describe(),
-                    config_catalog::write_as(&other)
+                    topic_config::write_as(&other)
                 );
                 self.error(pos, message);
                 None
@@ -738,9 +738,9 @@ impl Walker<'_> {
             };
             let kpos = node.and_then(|n| n.key_pos(key));
             let vpos = node.and_then(|n| n.get(key)).map(|n| n.pos).or(kpos);
-            let Some(def) = config_catalog::lookup(key) else {
+            let Some(def) = topic_config::lookup(key) else {
                 let mut msg = format!("`{key}` is not a Kafka topic-level config");
-                if let Some(s) = config_catalog::suggest(key) {
+                if let Some(s) = topic_config::suggest(key) {
                     msg.push_str(&format!("; did you mean `{s}`?"));
                 }
                 self.error(kpos, msg);
@@ -778,7 +778,7 @@ impl Walker<'_> {
                     continue;
                 }
             };
-            match config_catalog::normalise(def, &raw) {
+            match topic_config::normalise(def, &raw) {
                 Ok(normalised) => {
                     out.insert(key.to_string(), normalised);
                 }
@@ -831,7 +831,7 @@ fn kind(v: &Value) -> &'static str {
 
 fn unknown_key_message(key: &str, known: &[&str], what: &str) -> String {
     let mut msg = format!("unknown key `{key}` in {what}");
-    if let Some(s) = config_catalog::closest(key, known.iter().copied()) {
+    if let Some(s) = topic_config::closest(key, known.iter().copied()) {
         msg.push_str(&format!("; did you mean `{s}`?"));
     } else {
         let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();

@@ -2,17 +2,17 @@
 //! the state each changed topic was in when it was computed (so a saved plan is applied only
 //! to the cluster it was made for). `plan` is pure: specs and a `ClusterState` in, a `Plan` out.
 
-use crate::cluster_state::ClusterState;
-use crate::config_catalog::{self, RawValue};
-use crate::diagnostic::Severity;
 use crate::diff::diff;
+use crate::model::cluster_state::ClusterState;
+use crate::model::diagnostic::Severity;
 use crate::model::finding::Code;
 use crate::model::plan::{
     Action, ClusterRef, ConfigChangeOp, Plan, Summary, TopicBasis, TopicChange, PLAN_FORMAT,
     PLAN_FORMAT_VERSION,
 };
+use crate::model::topic_config::{self, RawValue};
+use crate::model::topic_spec::SpecSet;
 use crate::policy::CompiledPolicies;
-use crate::topic_spec::SpecSet;
 
 /// Diffs every spec against the cluster. Topics in the cluster that no spec declares are never
 /// part of a plan.
@@ -146,18 +146,18 @@ pub fn validate(plan: &Plan, policies: &CompiledPolicies) -> Vec<String> {
                 problem(format!("`{key}` is changed twice"));
             }
             match (c.op, &c.to) {
-                (ConfigChangeOp::Set, Some(value)) => match config_catalog::lookup(key) {
+                (ConfigChangeOp::Set, Some(value)) => match topic_config::lookup(key) {
                     None => {
-                        let hint = config_catalog::suggest(key)
+                        let hint = topic_config::suggest(key)
                             .map(|s| format!("; did you mean `{s}`?"))
                             .unwrap_or_default();
                         problem(format!("`{key}` is not a Kafka topic-level config{hint}"));
                     }
                     Some(def) => {
-                        match config_catalog::normalise(def, &RawValue::Str(value.clone())) {
+                        match topic_config::normalise(def, &RawValue::Str(value.clone())) {
                             Err(why) => problem(why),
                             // The value is sent as written: it must already be what Kafka stores.
-                            Ok(stored) if !config_catalog::equivalent(key, &stored, value) => {
+                            Ok(stored) if !topic_config::equivalent(key, &stored, value) => {
                                 problem(format!(
                                     "`{key}` is `{value}`; a plan holds the value Kafka stores (`{stored}`)"
                                 ))
@@ -290,7 +290,7 @@ pub fn drift_since(plan: &Plan, state: &ClusterState) -> Vec<String> {
                 for key in keys {
                     let (a, b) = (then.overrides.get(key), now.overrides.get(key));
                     let same = match (a, b) {
-                        (Some(a), Some(b)) => config_catalog::equivalent(key, a, b),
+                        (Some(a), Some(b)) => topic_config::equivalent(key, a, b),
                         (None, None) => true,
                         _ => false,
                     };
@@ -326,7 +326,7 @@ pub fn visible(change: &TopicChange, state: &ClusterState) -> bool {
     change.configs.iter().all(|c| match (c.op, &c.to) {
         (ConfigChangeOp::Set, Some(to)) => overrides
             .get(&c.key)
-            .is_some_and(|have| config_catalog::equivalent(&c.key, have, to)),
+            .is_some_and(|have| topic_config::equivalent(&c.key, have, to)),
         _ => !overrides.contains_key(&c.key),
     })
 }
@@ -334,8 +334,8 @@ pub fn visible(change: &TopicChange, state: &ClusterState) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster_state::TopicState;
     use crate::fixtures::specs;
+    use crate::model::cluster_state::TopicState;
     use crate::model::plan::{ConfigChange, ValueChange};
 
     fn state(topics: &[(&str, TopicState)]) -> ClusterState {

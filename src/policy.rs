@@ -10,10 +10,10 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::config_catalog::{self, ConfigType, RawValue};
-use crate::diagnostic::Severity;
+use crate::model::diagnostic::Severity;
 use crate::model::finding::{evidence, Code, Finding};
-use crate::position::Step;
+use crate::model::position::Step;
+use crate::model::topic_config::{self, ConfigType, RawValue};
 
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
@@ -204,11 +204,11 @@ impl Policies {
             .min_insync_replicas
             .as_ref()
             .and_then(|r| active(r.severity));
-        let known = |key: &str, rule: &str| -> Result<&'static config_catalog::ConfigDef, String> {
-            if let Some(def) = config_catalog::lookup(key) {
+        let known = |key: &str, rule: &str| -> Result<&'static topic_config::ConfigDef, String> {
+            if let Some(def) = topic_config::lookup(key) {
                 return Ok(def);
             }
-            let hint = config_catalog::suggest(key)
+            let hint = topic_config::suggest(key)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             Err(format!(
@@ -239,7 +239,7 @@ impl Policies {
                 // `7d` is compared as `604800000`. List configs are compared item by item.
                 let mut stored = Vec::new();
                 for (i, value) in values.iter().enumerate() {
-                    let checked = config_catalog::normalise(def, &RawValue::Str(value.clone()))
+                    let checked = topic_config::normalise(def, &RawValue::Str(value.clone()))
                         .and_then(|v| match def.ty {
                             ConfigType::EnumList(_) if v.contains(',') => Err(format!(
                                 "`{key}` is a list: allow its items one by one (`[{}]`), not `{value}`",
@@ -268,7 +268,7 @@ impl Policies {
                 let t = v.as_deref()?;
                 let parsed = t
                     .parse::<i64>()
-                    .or_else(|_| config_catalog::duration_ms(t))
+                    .or_else(|_| topic_config::duration_ms(t))
                     .and_then(|ms| match ms {
                         ms if ms < 0 => Err(format!(
                             "`{t}` is negative; a bound is a duration like `1h` or a number of milliseconds"
@@ -339,7 +339,7 @@ impl CompiledPolicies {
     }
 
     /// Every spec (except `delete: true` ones) against the policies.
-    pub fn evaluate_specs(&self, specs: &crate::topic_spec::SpecSet) -> Vec<Finding> {
+    pub fn evaluate_specs(&self, specs: &crate::model::topic_spec::SpecSet) -> Vec<Finding> {
         let mut out = Vec::new();
         for spec in specs.topics.values().filter(|s| !s.delete) {
             let (Some(partitions), Some(replication_factor)) =
@@ -474,13 +474,13 @@ impl CompiledPolicies {
                 let Some(value) = t.effective.get(key) else {
                     continue;
                 };
-                let items: Vec<&str> = match config_catalog::lookup(key).map(|d| d.ty) {
+                let items: Vec<&str> = match topic_config::lookup(key).map(|d| d.ty) {
                     Some(ConfigType::EnumList(_)) => value.split(',').map(str::trim).collect(),
                     _ => vec![value.as_str()],
                 };
                 let bad: Vec<&str> = items
                     .into_iter()
-                    .filter(|i| !values.iter().any(|v| config_catalog::equivalent(key, v, i)))
+                    .filter(|i| !values.iter().any(|v| topic_config::equivalent(key, v, i)))
                     .collect();
                 if !bad.is_empty() {
                     push(
@@ -510,7 +510,7 @@ impl CompiledPolicies {
                 .and_then(|v| v.parse::<i64>().ok())
             {
                 let show = |v: i64| {
-                    config_catalog::humanise("retention.ms", &v.to_string())
+                    topic_config::humanise("retention.ms", &v.to_string())
                         .unwrap_or_else(|| format!("{v} ms"))
                 };
                 let too_long = max.is_some_and(|m| ms == -1 || ms > m);

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{Cluster, ClusterError, ConfigAlteration, Mode, NewTopic, TopicOutcome};
-use crate::cluster_state::ClusterState;
+use crate::model::cluster_state::ClusterState;
 
 pub const SNAPSHOT_FORMAT: &str = "topicgate-snapshot";
 pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;
@@ -125,7 +125,7 @@ pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
     };
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-    crate::document::check_format(&value, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION)
+    crate::model::document::check_format(&value, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION)
         .map_err(invalid)?;
     // From the text, not the value, so that a mistake has a line.
     let snapshot: Snapshot = serde_json::from_str(&text).map_err(|e| {
@@ -133,14 +133,14 @@ pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
         let message = message
             .find(" at line ")
             .map_or(&*message, |i| &message[..i]);
-        let pos = (e.line() > 0).then(|| crate::position::Pos {
+        let pos = (e.line() > 0).then(|| crate::model::position::Pos {
             line: e.line(),
             col: e.column(),
         });
         invalid(format!(
             "{} ({})",
-            crate::diagnostic::plain_serde_error(message),
-            crate::diagnostic::location(path, pos)
+            crate::model::diagnostic::plain_serde_error(message),
+            crate::model::diagnostic::location(path, pos)
         ))
     })?;
     let problems = snapshot.problems(SystemTime::now());

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-use crate::config_catalog::{ConfigType, CATALOG};
 use crate::model::finding::Code;
+use crate::model::topic_config::{ConfigType, CATALOG};
 
 /// A topicgate spec file: the topics it declares.
 #[derive(JsonSchema)]

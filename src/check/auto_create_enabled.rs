@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::CheckInput;
-use crate::broker_defaults::DefaultsSource;
+use crate::model::broker_defaults::DefaultsSource;
 use crate::model::finding::{evidence, Code, Finding};
 
 pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>) {
@@ -33,8 +33,8 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
 #[cfg(test)]
 mod tests {
     use super::super::tests::*;
-    use crate::broker_defaults::GivenDefaults;
-    use crate::diagnostic::Severity;
+    use crate::model::broker_defaults::GivenDefaults;
+    use crate::model::diagnostic::Severity;
 
     #[test]
     fn fires_when_the_broker_auto_creates() {

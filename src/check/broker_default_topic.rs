@@ -6,12 +6,12 @@
 use serde_json::json;
 
 use super::CheckInput;
-use crate::broker_defaults::ResolvedDefaults;
-use crate::cluster_state::TopicState;
-use crate::diagnostic::Severity;
 use crate::diff::diff;
+use crate::model::broker_defaults::ResolvedDefaults;
+use crate::model::cluster_state::TopicState;
+use crate::model::diagnostic::Severity;
 use crate::model::finding::{evidence, Code, Finding};
-use crate::topic_spec::TopicSpec;
+use crate::model::topic_spec::TopicSpec;
 
 /// How much a topic looks auto-created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,8 +139,8 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
 #[cfg(test)]
 mod tests {
     use super::super::tests::*;
-    use crate::broker_defaults::{parse_given, GivenDefaults};
-    use crate::diagnostic::Severity;
+    use crate::model::broker_defaults::{parse_given, GivenDefaults};
+    use crate::model::diagnostic::Severity;
 
     #[test]
     fn an_undeclared_auto_created_topic_is_an_error() {

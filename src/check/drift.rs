@@ -97,8 +97,8 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
 #[cfg(test)]
 mod tests {
     use super::super::tests::*;
-    use crate::broker_defaults::GivenDefaults;
-    use crate::diagnostic::Severity;
+    use crate::model::broker_defaults::GivenDefaults;
+    use crate::model::diagnostic::Severity;
 
     #[test]
     fn each_kind_of_drift_is_reported_with_expected_and_actual() {

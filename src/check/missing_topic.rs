@@ -34,8 +34,8 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::*;
-    use crate::broker_defaults::GivenDefaults;
-    use crate::diagnostic::Severity;
+    use crate::model::broker_defaults::GivenDefaults;
+    use crate::model::diagnostic::Severity;
 
     #[test]
     fn fires_for_an_absent_declared_topic_only() {

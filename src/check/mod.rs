@@ -12,13 +12,13 @@ pub mod unmanaged_topic;
 
 use serde::Serialize;
 
-use crate::broker_defaults::ResolvedDefaults;
-use crate::cluster_state::ClusterState;
-use crate::diagnostic::Severity;
+use crate::model::broker_defaults::ResolvedDefaults;
+use crate::model::cluster_state::ClusterState;
+use crate::model::diagnostic::Severity;
 use crate::model::finding::Finding;
 use crate::model::plan::ClusterRef;
-use crate::topic_filter::TopicFilter;
-use crate::topic_spec::SpecSet;
+use crate::model::topic_filter::TopicFilter;
+use crate::model::topic_spec::SpecSet;
 
 /// What the rules look at.
 pub struct CheckInput<'a> {
@@ -86,9 +86,9 @@ pub fn check(input: &CheckInput) -> CheckReport {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::broker_defaults::{GivenDefaults, ResolvedDefaults};
-    use crate::cluster_state::TopicState;
     pub use crate::fixtures::{kafka_topic, msk, sparse_topic, specs};
+    use crate::model::broker_defaults::{GivenDefaults, ResolvedDefaults};
+    use crate::model::cluster_state::TopicState;
 
     pub fn run(specs: &SpecSet, state: &ClusterState, given: GivenDefaults) -> CheckReport {
         let filter = TopicFilter::default();

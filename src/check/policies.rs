@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::CheckInput;
-use crate::cluster_state::ConfigView;
+use crate::model::cluster_state::ConfigView;
 use crate::model::finding::Finding;
 use crate::policy::Subject;
 
@@ -44,10 +44,10 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::super::{check, CheckInput};
-    use crate::broker_defaults::{GivenDefaults, ResolvedDefaults};
     use crate::fixtures::{kafka_topic, msk, specs};
+    use crate::model::broker_defaults::{GivenDefaults, ResolvedDefaults};
+    use crate::model::topic_filter::TopicFilter;
     use crate::policy::Policies;
-    use crate::topic_filter::TopicFilter;
 
     #[test]
     fn live_topics_are_held_to_the_policies_with_inherited_values() {

@@ -30,9 +30,9 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>) {
 mod tests {
     use super::super::tests::*;
     use super::super::{check, CheckInput};
-    use crate::broker_defaults::{GivenDefaults, ResolvedDefaults};
-    use crate::diagnostic::Severity;
-    use crate::topic_filter::TopicFilter;
+    use crate::model::broker_defaults::{GivenDefaults, ResolvedDefaults};
+    use crate::model::diagnostic::Severity;
+    use crate::model::topic_filter::TopicFilter;
 
     #[test]
     fn fires_for_undeclared_topics_but_not_internal_or_ignored_ones() {

@@ -9,7 +9,7 @@ use super::{load_and_describe, Io, Outcome};
 use crate::apply::{apply, preflight, settle, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
 use crate::config::{ApplyConfig, ApplySource};
-use crate::diagnostic::Diagnostic;
+use crate::model::diagnostic::Diagnostic;
 use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::plan::{drift_since, plan};
 use crate::policy::CompiledPolicies;
@@ -141,14 +141,15 @@ fn read_plan(file: &std::path::Path) -> Result<Plan> {
         .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a JSON plan", file.display()))?;
-    if let Err(why) = crate::document::check_format(&value, PLAN_FORMAT, PLAN_FORMAT_VERSION) {
+    if let Err(why) = crate::model::document::check_format(&value, PLAN_FORMAT, PLAN_FORMAT_VERSION)
+    {
         bail!("`{}` is not a saved plan: {why}", file.display());
     }
     serde_json::from_value(value).map_err(|e| {
         anyhow::anyhow!(
             "`{}` is not a valid plan: {}",
             file.display(),
-            crate::diagnostic::plain_serde_error(&e.to_string())
+            crate::model::diagnostic::plain_serde_error(&e.to_string())
         )
     })
 }

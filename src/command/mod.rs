@@ -18,10 +18,10 @@ use crate::cluster::Cluster;
 use crate::config::{ClusterSource, CommandConfig, Config};
 use crate::kafka::KafkaCluster;
 use crate::load::{load, Loaded};
+use crate::model::topic_spec::SpecSet;
 use crate::policy::CompiledPolicies;
 use crate::render::{self, Palette};
 use crate::snapshot::SnapshotCluster;
-use crate::topic_spec::SpecSet;
 
 /// What a command that ran to the end found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +122,7 @@ fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<Sp
     render::findings::render_lines(&findings, io.err, io.err_palette, true)?;
     let errors = findings
         .iter()
-        .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+        .filter(|f| f.severity == crate::model::diagnostic::Severity::Error)
         .count();
     if errors > 0 {
         anyhow::bail!("{errors} policy error(s) in the specs (topicgate.yaml); nothing was changed on the cluster");
@@ -139,7 +139,7 @@ fn load_and_describe(
     policies: Option<&CompiledPolicies>,
     cluster: &dyn Cluster,
     io: &mut Io,
-) -> Result<(SpecSet, crate::cluster_state::ClusterState)> {
+) -> Result<(SpecSet, crate::model::cluster_state::ClusterState)> {
     let (specs, state) = load_and_try_describe(paths, policies, cluster, io)?;
     Ok((specs, state?))
 }
@@ -153,7 +153,7 @@ fn load_and_try_describe(
     io: &mut Io,
 ) -> Result<(
     SpecSet,
-    Result<crate::cluster_state::ClusterState, crate::cluster::ClusterError>,
+    Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError>,
 )> {
     let (loaded, state) = std::thread::scope(|scope| {
         let loading = scope.spawn(|| load(paths));
@@ -212,7 +212,7 @@ pub(crate) fn log_plan(plan: &crate::model::plan::Plan) {
 /// Describes the cluster, saying on stderr (`-v`, `-vv`) what was found and how long it took.
 pub(crate) fn describe(
     cluster: &dyn Cluster,
-) -> Result<crate::cluster_state::ClusterState, crate::cluster::ClusterError> {
+) -> Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError> {
     let start = std::time::Instant::now();
     let state = cluster.describe();
     match &state {
@@ -351,7 +351,9 @@ impl Redial {
 }
 
 impl Cluster for Redial {
-    fn describe(&self) -> Result<crate::cluster_state::ClusterState, crate::cluster::ClusterError> {
+    fn describe(
+        &self,
+    ) -> Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError> {
         self.seen(self.client()?.describe())
     }
 

@@ -62,7 +62,7 @@ fn check_plan_file(paths: &[PathBuf], file: &Path) -> Result<()> {
         Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(()),
         Ok(bytes) => {
             let is_plan = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| {
-                crate::document::check_format(&v, PLAN_FORMAT, PLAN_FORMAT_VERSION).is_ok()
+                crate::model::document::check_format(&v, PLAN_FORMAT, PLAN_FORMAT_VERSION).is_ok()
             });
             if is_plan {
                 Ok(())

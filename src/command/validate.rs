@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{Io, Outcome};
 use crate::arguments::ValidateFormat;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::load;
+use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::finding::Finding;
 use crate::policy::CompiledPolicies;
 use crate::render;

@@ -25,15 +25,15 @@ use rdkafka::metadata::Metadata;
 
 use self::context::{ConnectionProblem, MainQueuePump, TopicgateContext};
 use self::redactor::Redactor;
-use crate::bootstrap_servers::BootstrapServers;
 use crate::cluster::{
     Cluster, ClusterError, ConfigAlteration, Mode, NewTopic, OpError, TopicOutcome,
 };
-use crate::cluster_state::{
+use crate::model::bootstrap_servers::BootstrapServers;
+use crate::model::cluster_state::{
     BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
 };
 use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
-use crate::secret::Secret;
+use crate::model::secret::Secret;
 
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.

@@ -5,7 +5,7 @@
 //! N.B. KAFKA.md: librdkafka's config errors quote the offending property's value.
 
 use crate::cluster::{ClusterError, TopicOutcome};
-use crate::secret::{Secret, REDACTED};
+use crate::model::secret::{Secret, REDACTED};
 
 /// Properties whose values are settings, never secrets, and that librdkafka's messages name
 /// usefully (`security.protocol` in a handshake error). Every other value is redacted.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diagnostic::Severity;
+use crate::model::diagnostic::Severity;
 
 /// A finding's stable code. Adding or renaming one is a visible change (see the test listing
 /// every code).

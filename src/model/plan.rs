@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster_state::TopicState;
+use crate::model::cluster_state::TopicState;
 
 /// The plan document's name and version; a reader refuses other versions.
 pub const PLAN_FORMAT: &str = "topicgate-plan";

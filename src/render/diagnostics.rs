@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::Palette;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::diagnostic::{Diagnostic, Severity};
 
 pub fn render_text(diags: &[Diagnostic], w: &mut dyn Write, p: Palette) -> io::Result<()> {
     for d in diags {

@@ -4,9 +4,9 @@
 use std::io::{self, Write};
 
 use super::Palette;
-use crate::broker_defaults::{DefaultsSource, ResolvedDefaults};
 use crate::check::CheckReport;
-use crate::diagnostic::Severity;
+use crate::model::broker_defaults::{DefaultsSource, ResolvedDefaults};
+use crate::model::diagnostic::Severity;
 use crate::model::finding::Finding;
 
 fn level(f: &Finding) -> &'static str {

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use similar::{ChangeTag, TextDiff};
 
 use super::Palette;
-use crate::config_catalog::humanise;
 use crate::model::plan::{Action, ConfigChangeOp, Plan, TopicChange};
+use crate::model::topic_config::humanise;
 
 /// The one-line count of a plan.
 pub fn summary_line(plan: &Plan) -> String {

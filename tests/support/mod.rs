@@ -163,7 +163,7 @@ pub fn admin(broker: &Broker) -> topicgate::kafka::KafkaCluster {
 }
 
 /// What the cluster looks like now.
-pub fn state(broker: &Broker) -> topicgate::cluster_state::ClusterState {
+pub fn state(broker: &Broker) -> topicgate::model::cluster_state::ClusterState {
     use topicgate::cluster::Cluster;
     admin(broker).describe().unwrap()
 }
@@ -192,7 +192,7 @@ pub fn produce(broker: &Broker, topic: &str) {
 /// replication factor; no overrides) to `path`, taken now: offline tests of commands that read a
 /// cluster.
 pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
-    use topicgate::cluster_state::{ClusterState, TopicState};
+    use topicgate::model::cluster_state::{ClusterState, TopicState};
     let cluster = ClusterState {
         source: "snapshot-test:9092".into(),
         cluster_id: Some("test".into()),

@@ -290,7 +290,7 @@ mod tests {
     fn the_kafka_fixture_reports_every_catalog_config_of_its_version() {
         assert!(KAFKA_TOPIC_CONFIGS.len() >= FULL_RESPONSE_MIN);
         for key in KAFKA_TOPIC_CONFIGS {
-            assert!(crate::config_catalog::lookup(key).is_some(), "{key}");
+            assert!(crate::model::topic_config::lookup(key).is_some(), "{key}");
         }
     }
 

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster_state::BrokerDefaults;
+use crate::model::cluster_state::BrokerDefaults;
 
 /// Defaults given by the user (flag or config file); any field may be absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::position::Pos;
+use crate::model::position::Pos;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TopicSpec {
@@ -37,7 +37,7 @@ pub struct Origin {
 
 impl Origin {
     pub fn location(&self) -> String {
-        crate::diagnostic::location(&self.file, Some(self.pos))
+        crate::model::diagnostic::location(&self.file, Some(self.pos))
     }
 }
 
