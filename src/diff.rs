@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::compare::{compare, config_deltas, Configs, Delta, TopicShape};
 use crate::model::cluster_state::TopicState;
 use crate::model::plan::{
     Action, BlockedChange, ConfigChange, ConfigChangeOp, TopicBasis, TopicChange, ValueChange,
 };
-use crate::model::topic_config;
 use crate::model::topic_spec::TopicSpec;
 
 /// The warning every partition increase carries.
@@ -17,24 +17,9 @@ pub const PARTITION_WARNING: &str = "adding partitions changes which partition a
 /// The change that brings `actual` to `spec`, or `None` when they already match.
 /// `brokers` are the cluster's broker ids (for reassignment proposals).
 pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> Option<TopicChange> {
-    // Most topics of a big cluster match their specs: answer that before building anything.
-    if let (Some(a), false, Some(p), Some(rf)) = (
-        actual,
-        spec.delete,
-        spec.partitions,
-        spec.replication_factor,
-    ) {
-        if a.partitions == p
-            && a.replication_factor == rf
-            && a.configs_error.is_none()
-            && configs_match(&spec.configs, a)
-        {
-            return None;
-        }
-    }
-    let mut change = TopicChange {
+    let change = |action| TopicChange {
         topic: spec.name.clone(),
-        action: Action::Update,
+        action,
         declared_at: Some(spec.origin.location()),
         partitions: None,
         replication_factor: None,
@@ -46,20 +31,21 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
     };
     if spec.delete {
         actual?;
-        change.action = Action::Delete;
-        return Some(change);
+        return Some(change(Action::Delete));
     }
-    let (Some(partitions), Some(rf)) = (spec.partitions, spec.replication_factor) else {
-        return None; // the loader guarantees both on a non-delete spec
-    };
+    // The loader guarantees partitions and replication factor on a non-delete spec.
+    let want = TopicShape::of_spec(spec)?;
     let Some(actual) = actual else {
-        change.action = Action::Create;
-        change.partitions = Some(ValueChange {
+        let mut create = change(Action::Create);
+        create.partitions = Some(ValueChange {
             from: None,
-            to: partitions,
+            to: want.partitions,
         });
-        change.replication_factor = Some(ValueChange { from: None, to: rf });
-        change.configs = spec
+        create.replication_factor = Some(ValueChange {
+            from: None,
+            to: want.replication_factor,
+        });
+        create.configs = spec
             .configs
             .iter()
             .map(|(k, v)| ConfigChange {
@@ -69,43 +55,46 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
                 to: Some(v.clone()),
             })
             .collect();
-        return Some(change);
+        return Some(create);
     };
-
-    if partitions > actual.partitions {
-        change.partitions = Some(ValueChange {
-            from: Some(actual.partitions),
-            to: partitions,
-        });
-        change.warnings.push(PARTITION_WARNING.to_string());
-    } else if partitions < actual.partitions {
-        change.blocked.push(BlockedChange {
-            setting: "partitions".into(),
-            from: i64::from(actual.partitions),
-            to: i64::from(partitions),
-            reason: "Kafka cannot remove partitions from a topic; to have fewer, create a new topic and move producers and consumers to it, or declare the current count".into(),
-            reassignment: None,
-        });
+    // Most topics of a big cluster match their specs: answer that before building anything.
+    let comparison = compare(&want, actual);
+    if comparison.matches() {
+        return None;
     }
-    if rf != actual.replication_factor {
+    let mut change = change(Action::Update);
+    if let Delta::Differs { want, have } = comparison.partitions {
+        if want > have {
+            change.partitions = Some(ValueChange {
+                from: Some(have),
+                to: want,
+            });
+            change.warnings.push(PARTITION_WARNING.to_string());
+        } else {
+            change.blocked.push(BlockedChange {
+                setting: "partitions".into(),
+                from: i64::from(have),
+                to: i64::from(want),
+                reason: "Kafka cannot remove partitions from a topic; to have fewer, create a new topic and move producers and consumers to it, or declare the current count".into(),
+                reassignment: None,
+            });
+        }
+    }
+    if let Delta::Differs { want, .. } = comparison.replication_factor {
         change
             .blocked
-            .push(replication_change(&spec.name, actual, rf, brokers));
+            .push(replication_change(&spec.name, actual, want, brokers));
     }
-
-    match &actual.configs_error {
-        Some(error) => change.blocked.push(BlockedChange {
+    match comparison.configs {
+        Configs::Same => {}
+        Configs::Unreadable(error) => change.blocked.push(BlockedChange {
             setting: "configs".into(),
             from: 0,
             to: 0,
             reason: format!("the topic's configs could not be read ({error}), so they cannot be compared safely"),
             reassignment: None,
         }),
-        None => change.configs = config_changes(&spec.configs, actual),
-    }
-
-    if change.partitions.is_none() && change.configs.is_empty() && change.blocked.is_empty() {
-        return None;
+        Configs::Differ(deltas) => change.configs = deltas.into_iter().map(config_change).collect(),
     }
     if !change.blocked.is_empty() {
         change.action = Action::Blocked;
@@ -113,57 +102,29 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
     Some(change)
 }
 
-/// Whether the topic's overrides are exactly the declared configs (by meaning), without
-/// building anything.
-fn configs_match(desired: &BTreeMap<String, String>, actual: &TopicState) -> bool {
-    let mut overrides = 0;
-    for (key, entry) in &actual.configs {
-        if !actual.is_override(entry) {
-            continue;
-        }
-        overrides += 1;
-        let have = entry.value.as_deref().unwrap_or_default();
-        match desired.get(key) {
-            Some(want) if topic_config::equivalent(key, have, want) => {}
-            _ => return false,
-        }
-    }
-    overrides == desired.len()
-}
-
-/// SET for declared configs that are missing or different, DELETE for overrides not declared.
+/// SET for declared configs that are missing or different, DELETE for overrides not declared,
+/// sorted by key (whatever `configs_error` says: see `compare::config_deltas`).
 pub fn config_changes(
     desired: &BTreeMap<String, String>,
     actual: &TopicState,
 ) -> Vec<ConfigChange> {
-    if configs_match(desired, actual) {
-        return Vec::new();
+    config_deltas(desired, actual)
+        .into_iter()
+        .map(config_change)
+        .collect()
+}
+
+/// The plan's change for one differing override.
+fn config_change(d: crate::compare::ConfigDelta) -> ConfigChange {
+    ConfigChange {
+        op: match d.want {
+            Some(_) => ConfigChangeOp::Set,
+            None => ConfigChangeOp::Delete,
+        },
+        key: d.key,
+        from: d.have,
+        to: d.want,
     }
-    let overrides = actual.overrides();
-    let mut changes = Vec::new();
-    for (key, want) in desired {
-        match overrides.get(key) {
-            Some(have) if topic_config::equivalent(key, have, want) => {}
-            have => changes.push(ConfigChange {
-                op: ConfigChangeOp::Set,
-                key: key.clone(),
-                from: have.cloned(),
-                to: Some(want.clone()),
-            }),
-        }
-    }
-    for (key, have) in &overrides {
-        if !desired.contains_key(key) {
-            changes.push(ConfigChange {
-                op: ConfigChangeOp::Delete,
-                key: key.clone(),
-                from: Some(have.clone()),
-                to: None,
-            });
-        }
-    }
-    changes.sort_by(|a, b| a.key.cmp(&b.key));
-    changes
 }
 
 /// A replication-factor change, which needs a partition reassignment that librdkafka cannot

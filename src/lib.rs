@@ -20,6 +20,7 @@ pub mod arguments;
 pub mod check;
 pub mod cluster;
 pub mod command;
+pub mod compare;
 pub mod config;
 pub mod config_file;
 pub mod diff;
