@@ -4,21 +4,25 @@
 use serde_json::json;
 
 use super::CheckInput;
-use crate::diff::config_changes;
+use crate::compare::{compare, Configs, Delta, TopicShape};
 use crate::model::finding::{evidence, Code, Finding};
-use crate::model::plan::ConfigChangeOp;
 
 pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>) {
     for (name, spec) in &input.specs.topics {
-        let (Some(topic), false) = (input.state.topics.get(name), spec.delete) else {
+        let Some(topic) = input.state.topics.get(name) else {
+            continue;
+        };
+        // A spec marked for deletion declares no shape to drift from.
+        let Some(want) = TopicShape::of_spec(spec) else {
             continue;
         };
         if input.filter.ignores(name) {
             continue;
         }
-        let (Some(partitions), Some(rf)) = (spec.partitions, spec.replication_factor) else {
+        let comparison = compare(&want, topic);
+        if comparison.matches() {
             continue;
-        };
+        }
         let at = spec.origin.location();
         let finding = |code: Code, message: String, evidence| Finding {
             code,
@@ -28,69 +32,59 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
             evidence,
             declared_at: Some(at.clone()),
         };
-        if topic.partitions != partitions {
-            let fix = if topic.partitions < partitions {
+        if let Delta::Differs { want, have } = comparison.partitions {
+            let fix = if have < want {
                 "`topicgate apply` adds the missing partitions (key placement changes)"
             } else {
                 "Kafka cannot remove partitions: recreate the topic or declare the current count"
             };
             out.push(finding(
                 Code::PartitionDrift,
-                format!(
-                    "`{name}` has {} partition(s), its spec ({at}) declares {partitions}; {fix}",
-                    topic.partitions
-                ),
-                evidence([
-                    ("expected", json!(partitions)),
-                    ("actual", json!(topic.partitions)),
-                ]),
+                format!("`{name}` has {have} partition(s), its spec ({at}) declares {want}; {fix}"),
+                evidence([("expected", json!(want)), ("actual", json!(have))]),
             ));
         }
-        if topic.replication_factor != rf {
+        if let Delta::Differs { want, have } = comparison.replication_factor {
             out.push(finding(
                 Code::ReplicationDrift,
                 format!(
-                    "`{name}` has replication factor {}, its spec ({at}) declares {rf}; it needs a partition reassignment (see `topicgate plan`)",
-                    topic.replication_factor
+                    "`{name}` has replication factor {have}, its spec ({at}) declares {want}; it needs a partition reassignment (see `topicgate plan`)"
                 ),
-                evidence([("expected", json!(rf)), ("actual", json!(topic.replication_factor))]),
+                evidence([("expected", json!(want)), ("actual", json!(have))]),
             ));
         }
-        if let Some(error) = &topic.configs_error {
-            notes.push(format!("the configs of `{name}` could not be read ({error}); `config-drift` was not checked for it"));
-            continue;
-        }
-        let changes = config_changes(&spec.configs, topic);
-        if !changes.is_empty() {
-            let parts: Vec<String> = changes
-                .iter()
-                .map(|c| match (c.op, &c.from, &c.to) {
-                    (ConfigChangeOp::Set, None, Some(to)) => {
-                        format!("`{}` is not set (spec: `{to}`)", c.key)
-                    }
-                    (ConfigChangeOp::Set, Some(from), Some(to)) => {
-                        format!("`{}` is `{from}` (spec: `{to}`)", c.key)
-                    }
-                    (_, from, _) => format!(
-                        "`{}` is set to `{}` but not declared",
-                        c.key,
-                        from.as_deref().unwrap_or("")
-                    ),
-                })
-                .collect();
-            let details: Vec<serde_json::Value> = changes
-                .iter()
-                .map(|c| json!({"key": c.key, "expected": c.to, "actual": c.from}))
-                .collect();
-            out.push(finding(
-                Code::ConfigDrift,
-                format!(
-                    "`{name}` configs differ from its spec ({at}): {}",
-                    parts.join("; ")
+        let deltas = match comparison.configs {
+            Configs::Same => continue,
+            Configs::Unreadable(error) => {
+                notes.push(format!("the configs of `{name}` could not be read ({error}); `config-drift` was not checked for it"));
+                continue;
+            }
+            Configs::Differ(deltas) => deltas,
+        };
+        let parts: Vec<String> = deltas
+            .iter()
+            .map(|d| match (&d.want, &d.have) {
+                (Some(want), None) => format!("`{}` is not set (spec: `{want}`)", d.key),
+                (Some(want), Some(have)) => format!("`{}` is `{have}` (spec: `{want}`)", d.key),
+                (None, have) => format!(
+                    "`{}` is set to `{}` but not declared",
+                    d.key,
+                    have.as_deref().unwrap_or("")
                 ),
-                evidence([("configs", json!(details))]),
-            ));
-        }
+            })
+            .collect();
+        let details: Vec<serde_json::Value> = deltas
+            .iter()
+            .map(|d| json!({"key": d.key, "expected": d.want, "actual": d.have}))
+            .collect();
+        out.push(finding(
+            Code::ConfigDrift,
+            format!(
+                "`{name}` configs differ from its spec ({at}): {}",
+                parts.join("; ")
+            ),
+            evidence([("configs", json!(details))]),
+        ));
     }
 }
 
@@ -155,5 +149,21 @@ mod tests {
             GivenDefaults::default(),
         );
         assert!(codes(&report).is_empty(), "{:?}", codes(&report));
+    }
+
+    #[test]
+    fn unreadable_configs_are_a_note_and_the_numbers_still_drift() {
+        let mut topic = kafka_topic(6, 3, &[]);
+        topic.configs_error = Some("timed out".into());
+        let report = run(
+            &specs(GOVERNED),
+            &msk(vec![("orders.created", topic)]),
+            GivenDefaults::default(),
+        );
+        assert_eq!(
+            codes(&report),
+            vec![(Some("orders.created"), "partition-drift", Severity::Error)]
+        );
+        assert!(report.notes.contains(&"the configs of `orders.created` could not be read (timed out); `config-drift` was not checked for it".to_string()), "{:?}", report.notes);
     }
 }
