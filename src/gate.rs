@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::check::{check, CheckInput};
-use crate::diff::diff;
+use crate::compare::{compare, TopicShape};
 use crate::model::finding::Code;
 use crate::model::plan::ClusterRef;
 
@@ -81,7 +81,9 @@ pub fn gate(input: &CheckInput, required: &[String]) -> GateReport {
                     }),
             );
             let matches = match (spec, actual) {
-                (Some(s), Some(t)) => !s.delete && diff(s, Some(t), &input.state.brokers).is_none(),
+                (Some(s), Some(t)) => {
+                    TopicShape::of_spec(s).is_some_and(|want| compare(&want, t).matches())
+                }
                 _ => false,
             };
             Requirement {

@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::CheckInput;
-use crate::diff::diff;
+use crate::compare::{compare, TopicShape};
 use crate::model::broker_defaults::ResolvedDefaults;
 use crate::model::cluster_state::TopicState;
 use crate::model::diagnostic::Severity;
@@ -70,10 +70,11 @@ pub fn check(input: &CheckInput, out: &mut Vec<Finding>, notes: &mut Vec<String>
         }
         let spec = input.specs.topics.get(name).filter(|s| !s.delete);
         // A topic that matches its spec is governed, whatever its settings.
-        if let Some(spec) = spec {
-            if diff(spec, Some(topic), &input.state.brokers).is_none() {
-                continue;
-            }
+        if spec
+            .and_then(TopicShape::of_spec)
+            .is_some_and(|want| compare(&want, topic).matches())
+        {
+            continue;
         }
         let origin = match spec {
             Some(spec) => format!(
