@@ -192,42 +192,18 @@ pub fn validate(plan: &Plan, policies: &CompiledPolicies) -> Vec<String> {
             }
         }
     }
-    // The topics as the plan leaves them, held to the policies as their specs are.
+    // The topics as the plan leaves them, held to the policies as their specs are (a delete
+    // leaves nothing to hold).
     for change in &plan.changes {
-        if change.action == Action::Delete {
-            continue;
-        }
-        let before = change.before.as_ref();
-        let partitions = change
-            .partitions
-            .as_ref()
-            .map(|p| p.to)
-            .or(before.map(|b| b.partitions));
-        let replication_factor = change
-            .replication_factor
-            .as_ref()
-            .map(|rf| rf.to)
-            .or(before.map(|b| b.replication_factor));
-        let (Some(partitions), Some(replication_factor)) = (partitions, replication_factor) else {
+        let Some(after) = change.after() else {
             continue;
         };
-        let mut overrides = before.map(|b| b.overrides.clone()).unwrap_or_default();
-        for c in &change.configs {
-            match (&c.op, &c.to) {
-                (ConfigChangeOp::Set, Some(v)) => {
-                    overrides.insert(c.key.clone(), v.clone());
-                }
-                _ => {
-                    overrides.remove(&c.key);
-                }
-            }
-        }
         let findings = policies.evaluate(&crate::policy::Subject {
             name: &change.topic,
-            partitions,
-            replication_factor,
-            overrides: &overrides,
-            effective: &overrides,
+            partitions: after.partitions,
+            replication_factor: after.replication_factor,
+            overrides: &after.overrides,
+            effective: &after.overrides,
             exceptions: &change.policy_exceptions,
             declared_at: change.declared_at.clone(),
             kind: "in the plan",

@@ -136,6 +136,43 @@ impl TopicBasis {
     }
 }
 
+impl TopicChange {
+    /// The topic as this change leaves it: `before` (nothing, for a create) with the changes
+    /// that can be made applied; blocked changes are not. `None` for a delete, and for a change
+    /// that leaves partitions or replication factor unknown (a create without them, which
+    /// `saved_plan` validation refuses).
+    pub fn after(&self) -> Option<TopicBasis> {
+        if self.action == Action::Delete {
+            return None;
+        }
+        let before = self.before.as_ref();
+        let partitions = match &self.partitions {
+            Some(p) => p.to,
+            None => before?.partitions,
+        };
+        let replication_factor = match &self.replication_factor {
+            Some(rf) => rf.to,
+            None => before?.replication_factor,
+        };
+        let mut overrides = before.map(|b| b.overrides.clone()).unwrap_or_default();
+        for c in &self.configs {
+            match (c.op, &c.to) {
+                (ConfigChangeOp::Set, Some(v)) => {
+                    overrides.insert(c.key.clone(), v.clone());
+                }
+                _ => {
+                    overrides.remove(&c.key);
+                }
+            }
+        }
+        Some(TopicBasis {
+            partitions,
+            replication_factor,
+            overrides,
+        })
+    }
+}
+
 impl Action {
     /// The name used in the plan document.
     pub fn as_str(self) -> &'static str {
@@ -155,5 +192,90 @@ impl Plan {
 
     pub fn deletes(&self) -> impl Iterator<Item = &TopicChange> {
         self.changes.iter().filter(|c| c.action == Action::Delete)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn basis(partitions: i32, replication_factor: i16, overrides: &[(&str, &str)]) -> TopicBasis {
+        TopicBasis {
+            partitions,
+            replication_factor,
+            overrides: overrides
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn change(action: Action, before: Option<TopicBasis>) -> TopicChange {
+        TopicChange {
+            topic: "t".into(),
+            action,
+            declared_at: None,
+            partitions: None,
+            replication_factor: None,
+            configs: Vec::new(),
+            blocked: Vec::new(),
+            warnings: Vec::new(),
+            before,
+            policy_exceptions: BTreeMap::new(),
+        }
+    }
+
+    fn config(op: ConfigChangeOp, key: &str, to: Option<&str>) -> ConfigChange {
+        ConfigChange {
+            op,
+            key: key.into(),
+            from: None,
+            to: to.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn after_applies_the_changes_that_can_be_made_to_before() {
+        let mut c = change(
+            Action::Blocked,
+            Some(basis(3, 1, &[("segment.ms", "5"), ("retention.ms", "1")])),
+        );
+        c.partitions = Some(ValueChange {
+            from: Some(3),
+            to: 6,
+        });
+        c.configs = vec![
+            config(ConfigChangeOp::Set, "retention.ms", Some("2")),
+            config(ConfigChangeOp::Delete, "segment.ms", None),
+            config(ConfigChangeOp::Set, "cleanup.policy", Some("compact")),
+        ];
+        // A blocked replication-factor change is not applied.
+        c.blocked.push(BlockedChange {
+            setting: "replication_factor".into(),
+            from: 1,
+            to: 3,
+            reason: "r".into(),
+            reassignment: None,
+        });
+        assert_eq!(
+            c.after(),
+            Some(basis(
+                6,
+                1,
+                &[("cleanup.policy", "compact"), ("retention.ms", "2")]
+            ))
+        );
+    }
+
+    #[test]
+    fn after_a_create_is_what_it_creates_and_after_a_delete_is_nothing() {
+        let mut c = change(Action::Create, None);
+        c.partitions = Some(ValueChange { from: None, to: 2 });
+        c.replication_factor = Some(ValueChange { from: None, to: 3 });
+        c.configs = vec![config(ConfigChangeOp::Set, "retention.ms", Some("1"))];
+        assert_eq!(c.after(), Some(basis(2, 3, &[("retention.ms", "1")])));
+        c.replication_factor = None;
+        assert_eq!(c.after(), None);
+        assert_eq!(change(Action::Delete, Some(basis(1, 1, &[]))).after(), None);
     }
 }

@@ -51,41 +51,27 @@ fn settings_lines(
     out
 }
 
-/// (before, after) settings text of a change.
+/// (before, after) settings text of a change. The after side shows the targets of blocked
+/// changes too, so the diff says what the spec asks for.
 fn before_after(change: &TopicChange) -> (String, String) {
-    let before_configs = change
-        .before
-        .as_ref()
-        .map(|b| b.overrides.clone())
-        .unwrap_or_default();
-    let mut after_configs = before_configs.clone();
-    for c in &change.configs {
-        match (c.op, &c.to) {
-            (ConfigChangeOp::Set, Some(v)) => {
-                after_configs.insert(c.key.clone(), v.clone());
-            }
-            _ => {
-                after_configs.remove(&c.key);
-            }
-        }
-    }
-    let (bp, brf) = match &change.before {
-        Some(b) => (Some(b.partitions), Some(b.replication_factor)),
-        None => (None, None),
+    let before = match &change.before {
+        Some(b) => settings_lines(Some(b.partitions), Some(b.replication_factor), &b.overrides),
+        None => String::new(),
     };
-    let mut ap = change.partitions.as_ref().map(|p| p.to).or(bp);
-    let mut arf = change.replication_factor.as_ref().map(|r| r.to).or(brf);
-    for b in &change.blocked {
-        match b.setting.as_str() {
-            "partitions" => ap = Some(b.to as i32),
-            "replication_factor" => arf = Some(b.to as i16),
-            _ => {}
+    let after = match change.after() {
+        Some(after) => {
+            let mut partitions = after.partitions;
+            let mut rf = after.replication_factor;
+            for b in &change.blocked {
+                match b.setting.as_str() {
+                    "partitions" => partitions = b.to as i32,
+                    "replication_factor" => rf = b.to as i16,
+                    _ => {}
+                }
+            }
+            settings_lines(Some(partitions), Some(rf), &after.overrides)
         }
-    }
-    let before = settings_lines(bp, brf, &before_configs);
-    let after = match change.action {
-        Action::Delete => String::new(),
-        _ => settings_lines(ap, arf, &after_configs),
+        None => String::new(),
     };
     (before, after)
 }
@@ -281,4 +267,97 @@ pub fn render_markdown(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
 pub fn render_json(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, plan)?;
     writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::plan::{BlockedChange, ConfigChange, TopicBasis, ValueChange};
+
+    fn blocked(setting: &str, from: i64, to: i64) -> BlockedChange {
+        BlockedChange {
+            setting: setting.into(),
+            from,
+            to,
+            reason: "r".into(),
+            reassignment: None,
+        }
+    }
+
+    fn change(action: Action, before: Option<TopicBasis>) -> TopicChange {
+        TopicChange {
+            topic: "t".into(),
+            action,
+            declared_at: None,
+            partitions: None,
+            replication_factor: None,
+            configs: vec![ConfigChange {
+                op: ConfigChangeOp::Set,
+                key: "retention.ms".into(),
+                from: None,
+                to: Some("1000".into()),
+            }],
+            blocked: Vec::new(),
+            warnings: Vec::new(),
+            before,
+            policy_exceptions: BTreeMap::new(),
+        }
+    }
+
+    fn lines(change: &TopicChange) -> Vec<String> {
+        diff_lines(change)
+            .into_iter()
+            .map(|(sign, line)| format!("{sign}{line}"))
+            .collect()
+    }
+
+    #[test]
+    fn the_diff_shows_applicable_changes_and_the_targets_of_blocked_ones() {
+        let before = TopicBasis {
+            partitions: 3,
+            replication_factor: 1,
+            overrides: [("segment.ms".to_string(), "5".to_string())].into(),
+        };
+        let mut c = change(Action::Blocked, Some(before.clone()));
+        c.blocked = vec![
+            blocked("partitions", 3, 2),
+            blocked("replication_factor", 1, 3),
+            blocked("configs", 0, 0),
+        ];
+        assert_eq!(
+            lines(&c),
+            [
+                "-partitions: 3",
+                "-replication_factor: 1",
+                "+partitions: 2",
+                "+replication_factor: 3",
+                " configs:",
+                "+  retention.ms: 1000  # 1s",
+                "   segment.ms: 5",
+            ]
+        );
+        let mut create = change(Action::Create, None);
+        create.partitions = Some(ValueChange { from: None, to: 2 });
+        create.replication_factor = Some(ValueChange { from: None, to: 3 });
+        assert_eq!(
+            lines(&create),
+            [
+                "+partitions: 2",
+                "+replication_factor: 3",
+                "+configs:",
+                "+  retention.ms: 1000  # 1s"
+            ]
+        );
+        let mut delete = change(Action::Delete, Some(before));
+        delete.configs.clear();
+        assert_eq!(
+            lines(&delete),
+            [
+                "-partitions: 3",
+                "-replication_factor: 1",
+                "-configs:",
+                "-  segment.ms: 5"
+            ]
+        );
+    }
 }
