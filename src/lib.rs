@@ -34,6 +34,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod render;
+pub mod saved_plan;
 pub mod snapshot;
 pub mod spec_file;
 pub mod stream;

@@ -11,9 +11,10 @@ use crate::cluster::{Cluster, Mode};
 use crate::config::{ApplyConfig, ApplySource};
 use crate::model::diagnostic::Diagnostic;
 use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
-use crate::plan::{drift_since, plan};
+use crate::plan::plan;
 use crate::policy::CompiledPolicies;
 use crate::render;
+use crate::saved_plan::drift_since;
 
 pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Result<Outcome> {
     let saved = match &config.source {
@@ -120,7 +121,7 @@ fn read_and_validate(
     io: &mut Io,
 ) -> Result<Plan> {
     let plan = read_plan(file)?;
-    let problems = crate::plan::validate(&plan, policies);
+    let problems = crate::saved_plan::validate(&plan, policies);
     if problems.is_empty() {
         return Ok(plan);
     }
