@@ -198,11 +198,12 @@ fn steps_of(plan: &Plan) -> Vec<(Step, Request)> {
                     ));
                 }
                 for b in &change.blocked {
+                    let (from, to) = b.from_to();
                     let mut s = step(
                         StepKind::Blocked,
-                        format!("{}: {} -> {}", b.setting, b.from, b.to),
+                        format!("{}: {from} -> {to}", b.setting()),
                     );
-                    s.result = StepResult::Skipped(b.reason.clone());
+                    s.result = StepResult::Skipped(b.reason().to_string());
                     out.push((s, Request::None));
                 }
             }

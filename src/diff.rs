@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::compare::{compare, config_deltas, Configs, Delta, TopicShape};
 use crate::model::cluster_state::TopicState;
 use crate::model::plan::{
-    Action, BlockedChange, ConfigChange, ConfigChangeOp, TopicBasis, TopicChange, ValueChange,
+    Action, Blocked, ConfigChange, ConfigChangeOp, TopicBasis, TopicChange, ValueChange,
 };
 use crate::model::topic_spec::TopicSpec;
 
@@ -71,12 +71,10 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
             });
             change.warnings.push(PARTITION_WARNING.to_string());
         } else {
-            change.blocked.push(BlockedChange {
-                setting: "partitions".into(),
-                from: i64::from(have),
-                to: i64::from(want),
+            change.blocked.push(Blocked::PartitionDecrease {
+                from: have,
+                to: want,
                 reason: "Kafka cannot remove partitions from a topic; to have fewer, create a new topic and move producers and consumers to it, or declare the current count".into(),
-                reassignment: None,
             });
         }
     }
@@ -87,12 +85,8 @@ pub fn diff(spec: &TopicSpec, actual: Option<&TopicState>, brokers: &[i32]) -> O
     }
     match comparison.configs {
         Configs::Same => {}
-        Configs::Unreadable(error) => change.blocked.push(BlockedChange {
-            setting: "configs".into(),
-            from: 0,
-            to: 0,
+        Configs::Unreadable(error) => change.blocked.push(Blocked::ConfigsUnreadable {
             reason: format!("the topic's configs could not be read ({error}), so they cannot be compared safely"),
-            reassignment: None,
         }),
         Configs::Differ(deltas) => change.configs = deltas.into_iter().map(config_change).collect(),
     }
@@ -131,7 +125,7 @@ fn config_change(d: crate::compare::ConfigDelta) -> ConfigChange {
 /// make. N.B. KAFKA.md: AlterPartitionReassignments (KIP-455) is not in librdkafka; operators use
 /// `kafka-reassign-partitions.sh` with a JSON file. The proposal keeps each partition's current
 /// replicas in order (the preferred leader first) and adds or drops brokers round-robin.
-fn replication_change(topic: &str, actual: &TopicState, rf: i16, brokers: &[i32]) -> BlockedChange {
+fn replication_change(topic: &str, actual: &TopicState, rf: i16, brokers: &[i32]) -> Blocked {
     let mut reason = "changing the replication factor needs a partition reassignment, which topicgate cannot make (librdkafka has no AlterPartitionReassignments); run `kafka-reassign-partitions.sh --execute --reassignment-json-file FILE` with the JSON below".to_string();
     let want = rf as usize;
     let mut sorted: Vec<i32> = brokers.to_vec();
@@ -169,10 +163,9 @@ fn replication_change(topic: &str, actual: &TopicState, rf: i16, brokers: &[i32]
             .collect();
         Some(serde_json::json!({"version": 1, "partitions": partitions}))
     };
-    BlockedChange {
-        setting: "replication_factor".into(),
-        from: i64::from(actual.replication_factor),
-        to: i64::from(rf),
+    Blocked::ReplicationFactor {
+        from: actual.replication_factor,
+        to: rf,
         reason,
         reassignment,
     }
@@ -313,7 +306,7 @@ mod tests {
         assert!(up.warnings[0].contains("per-key ordering"));
         let down = diff(&spec(2, 1, &[]), Some(&kafka_topic(3, 1, &[])), &[1]).unwrap();
         assert_eq!(down.action, Action::Blocked);
-        assert_eq!(down.blocked[0].setting, "partitions");
+        assert_eq!(down.blocked[0].setting(), "partitions");
         assert!(down.partitions.is_none());
     }
 
@@ -323,7 +316,7 @@ mod tests {
         actual.assignment = vec![vec![1], vec![2]];
         let c = diff(&spec(2, 3, &[]), Some(&actual), &[1, 2, 3]).unwrap();
         assert_eq!(c.action, Action::Blocked);
-        let r = c.blocked[0].reassignment.as_ref().unwrap();
+        let r = c.blocked[0].reassignment().unwrap();
         assert_eq!(
             r,
             &serde_json::json!({"version": 1, "partitions": [
@@ -332,9 +325,9 @@ mod tests {
             ]})
         );
         let few = diff(&spec(2, 3, &[]), Some(&actual), &[1]).unwrap();
-        assert!(few.blocked[0].reassignment.is_none());
+        assert!(few.blocked[0].reassignment().is_none());
         assert!(few.blocked[0]
-            .reason
+            .reason()
             .contains("fewer than replication factor 3"));
     }
 

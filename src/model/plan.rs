@@ -69,7 +69,7 @@ pub struct TopicChange {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configs: Vec<ConfigChange>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub blocked: Vec<BlockedChange>,
+    pub blocked: Vec<Blocked>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     /// The topic as the plan saw it; `null` when it did not exist.
@@ -106,16 +106,127 @@ pub struct ConfigChange {
 }
 
 /// A change topicgate cannot make, with why and what an operator can do.
+///
+/// In the plan document each is `{setting, from, to, reason, reassignment?}` (format version 1):
+/// `setting` names the variant, and unreadable configs are written with `from: 0, to: 0`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BlockedChange {
-    /// `partitions`, `replication_factor` or `configs`.
-    pub setting: String,
-    pub from: i64,
-    pub to: i64,
-    pub reason: String,
+#[serde(into = "BlockedWire", try_from = "BlockedWire")]
+pub enum Blocked {
+    /// Kafka cannot remove partitions (`setting: partitions`).
+    PartitionDecrease { from: i32, to: i32, reason: String },
+    /// A replication-factor change needs a partition reassignment, which librdkafka cannot
+    /// make (`setting: replication_factor`). `reassignment` is the
+    /// `kafka-reassign-partitions.sh` JSON, when the cluster has the brokers for it.
+    ReplicationFactor {
+        from: i16,
+        to: i16,
+        reason: String,
+        reassignment: Option<serde_json::Value>,
+    },
+    /// The topic's configs could not be read, so they cannot be compared safely
+    /// (`setting: configs`).
+    ConfigsUnreadable { reason: String },
+}
+
+impl Blocked {
+    /// The setting's name in the plan document.
+    pub fn setting(&self) -> &'static str {
+        match self {
+            Blocked::PartitionDecrease { .. } => "partitions",
+            Blocked::ReplicationFactor { .. } => "replication_factor",
+            Blocked::ConfigsUnreadable { .. } => "configs",
+        }
+    }
+
+    /// Why it cannot be made, and what an operator can do.
+    pub fn reason(&self) -> &str {
+        match self {
+            Blocked::PartitionDecrease { reason, .. }
+            | Blocked::ReplicationFactor { reason, .. }
+            | Blocked::ConfigsUnreadable { reason } => reason,
+        }
+    }
+
+    /// The value now and the value asked for, as the plan document writes them (`0` and `0`
+    /// for unreadable configs, which have no numbers).
+    pub fn from_to(&self) -> (i64, i64) {
+        match self {
+            Blocked::PartitionDecrease { from, to, .. } => (i64::from(*from), i64::from(*to)),
+            Blocked::ReplicationFactor { from, to, .. } => (i64::from(*from), i64::from(*to)),
+            Blocked::ConfigsUnreadable { .. } => (0, 0),
+        }
+    }
+
     /// For a replication-factor change: the `kafka-reassign-partitions.sh` JSON.
+    pub fn reassignment(&self) -> Option<&serde_json::Value> {
+        match self {
+            Blocked::ReplicationFactor { reassignment, .. } => reassignment.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// A blocked change as the plan document writes it (format version 1).
+#[derive(Serialize, Deserialize)]
+struct BlockedWire {
+    /// `partitions`, `replication_factor` or `configs`.
+    setting: String,
+    from: i64,
+    to: i64,
+    reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reassignment: Option<serde_json::Value>,
+    reassignment: Option<serde_json::Value>,
+}
+
+impl From<Blocked> for BlockedWire {
+    fn from(b: Blocked) -> BlockedWire {
+        let setting = b.setting().to_string();
+        let (from, to) = b.from_to();
+        let (reason, reassignment) = match b {
+            Blocked::PartitionDecrease { reason, .. } | Blocked::ConfigsUnreadable { reason } => {
+                (reason, None)
+            }
+            Blocked::ReplicationFactor {
+                reason,
+                reassignment,
+                ..
+            } => (reason, reassignment),
+        };
+        BlockedWire {
+            setting,
+            from,
+            to,
+            reason,
+            reassignment,
+        }
+    }
+}
+
+impl TryFrom<BlockedWire> for Blocked {
+    type Error = String;
+
+    fn try_from(w: BlockedWire) -> Result<Blocked, String> {
+        fn number<T: TryFrom<i64>>(setting: &str, n: i64) -> Result<T, String> {
+            T::try_from(n).map_err(|_| format!("blocked `{setting}` value {n} is out of range"))
+        }
+        match w.setting.as_str() {
+            "partitions" => Ok(Blocked::PartitionDecrease {
+                from: number(&w.setting, w.from)?,
+                to: number(&w.setting, w.to)?,
+                reason: w.reason,
+            }),
+            "replication_factor" => Ok(Blocked::ReplicationFactor {
+                from: number(&w.setting, w.from)?,
+                to: number(&w.setting, w.to)?,
+                reason: w.reason,
+                reassignment: w.reassignment,
+            }),
+            "configs" => Ok(Blocked::ConfigsUnreadable { reason: w.reason }),
+            other => Err(format!(
+                "unknown blocked setting `{other}`; expected `partitions`, `replication_factor` or `configs`"
+            )),
+        }
+    }
 }
 
 /// What a plan assumed about a topic.
@@ -250,8 +361,7 @@ mod tests {
             config(ConfigChangeOp::Set, "cleanup.policy", Some("compact")),
         ];
         // A blocked replication-factor change is not applied.
-        c.blocked.push(BlockedChange {
-            setting: "replication_factor".into(),
+        c.blocked.push(Blocked::ReplicationFactor {
             from: 1,
             to: 3,
             reason: "r".into(),
@@ -277,5 +387,46 @@ mod tests {
         c.replication_factor = None;
         assert_eq!(c.after(), None);
         assert_eq!(change(Action::Delete, Some(basis(1, 1, &[]))).after(), None);
+    }
+
+    #[test]
+    fn blocked_changes_keep_the_wire_form_of_format_version_1() {
+        let cases = [
+            (
+                Blocked::PartitionDecrease {
+                    from: 3,
+                    to: 2,
+                    reason: "r".into(),
+                },
+                r#"{"setting":"partitions","from":3,"to":2,"reason":"r"}"#,
+            ),
+            (
+                Blocked::ReplicationFactor {
+                    from: 1,
+                    to: 3,
+                    reason: "r".into(),
+                    reassignment: Some(serde_json::json!({"version": 1})),
+                },
+                r#"{"setting":"replication_factor","from":1,"to":3,"reason":"r","reassignment":{"version":1}}"#,
+            ),
+            (
+                Blocked::ConfigsUnreadable { reason: "r".into() },
+                r#"{"setting":"configs","from":0,"to":0,"reason":"r"}"#,
+            ),
+        ];
+        for (blocked, wire) in cases {
+            assert_eq!(serde_json::to_string(&blocked).unwrap(), wire);
+            assert_eq!(serde_json::from_str::<Blocked>(wire).unwrap(), blocked);
+        }
+        let unknown = r#"{"setting":"colour","from":0,"to":0,"reason":"r"}"#;
+        assert!(serde_json::from_str::<Blocked>(unknown)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown blocked setting `colour`"));
+        let too_big = r#"{"setting":"replication_factor","from":1,"to":70000,"reason":"r"}"#;
+        assert!(serde_json::from_str::<Blocked>(too_big)
+            .unwrap_err()
+            .to_string()
+            .contains("value 70000 is out of range"));
     }
 }

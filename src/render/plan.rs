@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use similar::{ChangeTag, TextDiff};
 
 use super::Palette;
-use crate::model::plan::{Action, ConfigChangeOp, Plan, TopicChange};
+use crate::model::plan::{Action, Blocked, ConfigChangeOp, Plan, TopicChange};
 use crate::model::topic_config::humanise;
 
 /// The one-line count of a plan.
@@ -63,10 +63,10 @@ fn before_after(change: &TopicChange) -> (String, String) {
             let mut partitions = after.partitions;
             let mut rf = after.replication_factor;
             for b in &change.blocked {
-                match b.setting.as_str() {
-                    "partitions" => partitions = b.to as i32,
-                    "replication_factor" => rf = b.to as i16,
-                    _ => {}
+                match b {
+                    Blocked::PartitionDecrease { to, .. } => partitions = *to,
+                    Blocked::ReplicationFactor { to, .. } => rf = *to,
+                    Blocked::ConfigsUnreadable { .. } => {}
                 }
             }
             settings_lines(Some(partitions), Some(rf), &after.overrides)
@@ -111,9 +111,10 @@ fn notes(change: &TopicChange) -> Vec<(&'static str, String)> {
         ));
     }
     for b in &change.blocked {
+        let (from, to) = b.from_to();
         out.push((
             "blocked",
-            format!("{} {} -> {}: {}", b.setting, b.from, b.to, b.reason),
+            format!("{} {from} -> {to}: {}", b.setting(), b.reason()),
         ));
     }
     for w in &change.warnings {
@@ -194,7 +195,7 @@ pub fn render_text(plan: &Plan, w: &mut dyn Write, p: Palette) -> io::Result<()>
             writeln!(w, "    {label_text} {note}")?;
         }
         for b in &change.blocked {
-            if let Some(r) = &b.reassignment {
+            if let Some(r) = b.reassignment() {
                 writeln!(w, "    reassignment JSON for `kafka-reassign-partitions.sh --reassignment-json-file`:")?;
                 writeln!(w, "    {}", serde_json::to_string(r).unwrap_or_default())?;
             }
@@ -251,7 +252,7 @@ pub fn render_markdown(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
             }
         }
         for b in &change.blocked {
-            if let Some(r) = &b.reassignment {
+            if let Some(r) = b.reassignment() {
                 writeln!(w)?;
                 writeln!(w, "Reassignment JSON for `kafka-reassign-partitions.sh --reassignment-json-file`:")?;
                 writeln!(w)?;
@@ -272,17 +273,7 @@ pub fn render_json(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::plan::{BlockedChange, ConfigChange, TopicBasis, ValueChange};
-
-    fn blocked(setting: &str, from: i64, to: i64) -> BlockedChange {
-        BlockedChange {
-            setting: setting.into(),
-            from,
-            to,
-            reason: "r".into(),
-            reassignment: None,
-        }
-    }
+    use crate::model::plan::{ConfigChange, TopicBasis, ValueChange};
 
     fn change(action: Action, before: Option<TopicBasis>) -> TopicChange {
         TopicChange {
@@ -320,9 +311,18 @@ mod tests {
         };
         let mut c = change(Action::Blocked, Some(before.clone()));
         c.blocked = vec![
-            blocked("partitions", 3, 2),
-            blocked("replication_factor", 1, 3),
-            blocked("configs", 0, 0),
+            Blocked::PartitionDecrease {
+                from: 3,
+                to: 2,
+                reason: "r".into(),
+            },
+            Blocked::ReplicationFactor {
+                from: 1,
+                to: 3,
+                reason: "r".into(),
+                reassignment: None,
+            },
+            Blocked::ConfigsUnreadable { reason: "r".into() },
         ];
         assert_eq!(
             lines(&c),
