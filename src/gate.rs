@@ -11,12 +11,82 @@ use crate::compare::{compare, TopicShape};
 use crate::model::finding::Code;
 use crate::model::plan::ClusterRef;
 
+/// Why a required topic is not ready. In the `topicgate-gate` document each is
+/// `{code, message}` (format version 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reason {
-    /// `undeclared`, `marked-for-deletion`, or a `check` finding code (`missing-topic`,
-    /// `broker-default-topic`, `partition-drift`, `replication-drift`, `config-drift`).
-    pub code: String,
-    pub message: String,
+#[serde(into = "ReasonWire")]
+pub enum Reason {
+    /// No spec declares the topic.
+    Undeclared { topic: String },
+    /// The topic's spec marks it for deletion.
+    MarkedForDeletion { topic: String, declared_at: String },
+    /// A `check` finding about the topic (one of `TOPIC_CODES`).
+    Check { code: Code, message: String },
+}
+
+/// The stable code of a `Reason`: `undeclared`, `marked-for-deletion`, or a `check` finding
+/// code (`missing-topic`, `broker-default-topic`, `partition-drift`, `replication-drift`,
+/// `config-drift`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonCode {
+    Undeclared,
+    MarkedForDeletion,
+    Check(Code),
+}
+
+impl ReasonCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::Undeclared => "undeclared",
+            ReasonCode::MarkedForDeletion => "marked-for-deletion",
+            ReasonCode::Check(code) => code.as_str(),
+        }
+    }
+}
+
+impl std::fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Reason {
+    pub fn code(&self) -> ReasonCode {
+        match self {
+            Reason::Undeclared { .. } => ReasonCode::Undeclared,
+            Reason::MarkedForDeletion { .. } => ReasonCode::MarkedForDeletion,
+            Reason::Check { code, .. } => ReasonCode::Check(*code),
+        }
+    }
+
+    /// The sentence shown to the operator.
+    pub fn message(&self) -> String {
+        match self {
+            Reason::Undeclared { topic } => format!(
+                "no spec declares `{topic}`: declare it and run `topicgate apply` before deploying"
+            ),
+            Reason::MarkedForDeletion { topic, declared_at } => {
+                format!("the spec of `{topic}` ({declared_at}) marks it for deletion")
+            }
+            Reason::Check { message, .. } => message.clone(),
+        }
+    }
+}
+
+/// A reason as the gate document writes it.
+#[derive(Serialize)]
+struct ReasonWire {
+    code: &'static str,
+    message: String,
+}
+
+impl From<Reason> for ReasonWire {
+    fn from(r: Reason) -> ReasonWire {
+        ReasonWire {
+            code: r.code().as_str(),
+            message: r.message(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,13 +131,12 @@ pub fn gate(input: &CheckInput, required: &[String]) -> GateReport {
             let actual = input.state.topics.get(name);
             let mut reasons = Vec::new();
             match spec {
-                None => reasons.push(Reason {
-                    code: "undeclared".into(),
-                    message: format!("no spec declares `{name}`: declare it and run `topicgate apply` before deploying"),
+                None => reasons.push(Reason::Undeclared {
+                    topic: name.to_string(),
                 }),
-                Some(s) if s.delete => reasons.push(Reason {
-                    code: "marked-for-deletion".into(),
-                    message: format!("the spec of `{name}` ({}) marks it for deletion", s.origin.location()),
+                Some(s) if s.delete => reasons.push(Reason::MarkedForDeletion {
+                    topic: name.to_string(),
+                    declared_at: s.origin.location(),
                 }),
                 Some(_) => {}
             }
@@ -75,8 +144,8 @@ pub fn gate(input: &CheckInput, required: &[String]) -> GateReport {
                 findings
                     .iter()
                     .filter(|f| f.topic.as_ref() == Some(name) && TOPIC_CODES.contains(&f.code))
-                    .map(|f| Reason {
-                        code: f.code.as_str().into(),
+                    .map(|f| Reason::Check {
+                        code: f.code,
                         message: f.message.clone(),
                     }),
             );
@@ -160,7 +229,7 @@ mod tests {
             .map(|t| {
                 (
                     t.topic.as_str(),
-                    t.reasons.iter().map(|x| x.code.as_str()).collect(),
+                    t.reasons.iter().map(|x| x.code().as_str()).collect(),
                 )
             })
             .collect()
@@ -221,5 +290,25 @@ mod tests {
         assert!(parse_require_file(p, "ok\nbad name\n")
             .unwrap_err()
             .ends_with("(needs.txt:2)"));
+    }
+
+    #[test]
+    fn reasons_are_written_as_code_and_message() {
+        let s = specs("topics:\n  - {name: drifted, partitions: 3, replication_factor: 3}\n  - {name: doomed, delete: true}\n");
+        let state = msk(vec![("drifted", kafka_topic(4, 3, &[("segment.ms", "5")]))]);
+        let r = answer(&s, &state, &["drifted", "doomed", "nowhere"]);
+        let json: Vec<String> = r
+            .topics
+            .iter()
+            .map(|t| serde_json::to_string(&t.reasons).unwrap())
+            .collect();
+        assert_eq!(
+            json,
+            [
+                r#"[{"code":"marked-for-deletion","message":"the spec of `doomed` (s.yaml:3:5) marks it for deletion"}]"#,
+                r#"[{"code":"partition-drift","message":"`drifted` has 4 partition(s), its spec (s.yaml:2:5) declares 3; Kafka cannot remove partitions: recreate the topic or declare the current count"},{"code":"config-drift","message":"`drifted` configs differ from its spec (s.yaml:2:5): `segment.ms` is set to `5` but not declared"}]"#,
+                r#"[{"code":"undeclared","message":"no spec declares `nowhere`: declare it and run `topicgate apply` before deploying"}]"#,
+            ]
+        );
     }
 }

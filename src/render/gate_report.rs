@@ -17,8 +17,8 @@ pub fn render_text(report: &GateReport, w: &mut dyn Write, p: Palette) -> io::Re
                 writeln!(
                     w,
                     "      {} {}",
-                    p.dim(&format!("{}:", reason.code)),
-                    reason.message
+                    p.dim(&format!("{}:", reason.code())),
+                    reason.message()
                 )?;
             }
         }
@@ -52,7 +52,7 @@ pub fn progress_line(report: &GateReport, left: std::time::Duration) -> String {
     let waiting: Vec<String> = report
         .unmet()
         .map(|r| {
-            let why: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
+            let why: Vec<&str> = r.reasons.iter().map(|x| x.code().as_str()).collect();
             format!("{} ({})", r.topic, why.join(", "))
         })
         .collect();
