@@ -16,12 +16,9 @@
 //! (`tests/layers.rs` checks it, and that no two top-level modules import each other).
 
 pub mod apply;
-pub mod arguments;
 pub mod check;
 pub mod cluster;
 pub mod command;
-pub mod config;
-pub mod config_file;
 pub mod diff;
 pub mod export;
 #[cfg(test)]
@@ -33,6 +30,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod render;
+pub mod settings;
 pub mod snapshot;
 pub mod spec_file;
 pub mod stream;

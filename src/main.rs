@@ -5,10 +5,10 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use topicgate::arguments::{Arguments, ColorChoice};
 use topicgate::command::{self, Io, Outcome};
-use topicgate::config::Config;
 use topicgate::render::Palette;
+use topicgate::settings::arguments::{Arguments, ColorChoice};
+use topicgate::settings::Settings;
 use topicgate::stream::Stream;
 
 fn main() -> ExitCode {
@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     let palette = Palette::decide(args.color, std::io::stdout().is_terminal());
     let err_palette = Palette::decide(args.color, std::io::stderr().is_terminal());
     init_logging(args.verbose, err_palette);
-    let result = Config::from_arguments(args)
+    let result = Settings::from_arguments(args)
         .map_err(anyhow::Error::from)
         .and_then(|config| {
             // A reader that goes away (`| head -1`) makes output vanish, not the outcome: the

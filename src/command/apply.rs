@@ -8,14 +8,14 @@ use anyhow::{bail, Context, Result};
 use super::{load_and_describe, Io, Outcome};
 use crate::apply::{apply, preflight, settle, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
-use crate::config::{ApplyConfig, ApplySource};
 use crate::model::diagnostic::Diagnostic;
 use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::plan::{drift_since, plan};
 use crate::policy::CompiledPolicies;
 use crate::render;
+use crate::settings::{ApplySettings, ApplySource};
 
-pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Result<Outcome> {
+pub fn run(config: ApplySettings, policies: &CompiledPolicies, io: &mut Io) -> Result<Outcome> {
     let saved = match &config.source {
         ApplySource::SavedPlan(file) => Some(read_and_validate(file, policies, io)?),
         ApplySource::Specs(_) => None,

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::{load_and_describe, Io, Outcome};
-use crate::arguments::{CheckFormat, FailOn};
 use crate::check::check;
-use crate::config::ClusterSource;
-use crate::config::RuleSettings;
 use crate::render;
+use crate::settings::arguments::{CheckFormat, FailOn};
+use crate::settings::ClusterSource;
+use crate::settings::RuleSettings;
 
 pub fn run(
     paths: &[PathBuf],

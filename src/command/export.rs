@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::{Io, Outcome};
-use crate::config::ClusterSource;
 use crate::export::{export, ExportOptions};
+use crate::settings::ClusterSource;
 
 pub fn run(
     source: ClusterSource,

@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Result};
 
 use super::{load_and_try_describe, Io, Outcome};
-use crate::arguments::GateFormat;
-use crate::config::ClusterSource;
-use crate::config::RuleSettings;
 use crate::gate::{gate, GateReport};
 use crate::render;
+use crate::settings::arguments::GateFormat;
+use crate::settings::ClusterSource;
+use crate::settings::RuleSettings;
 
 pub fn run(
     paths: &[PathBuf],

@@ -15,12 +15,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::cluster::Cluster;
-use crate::config::{ClusterSource, CommandConfig, Config};
 use crate::kafka::KafkaCluster;
 use crate::load::{load, Loaded};
 use crate::model::topic_spec::SpecSet;
 use crate::policy::CompiledPolicies;
 use crate::render::{self, Palette};
+use crate::settings::{ClusterSource, CommandSettings, Settings};
 use crate::snapshot::SnapshotCluster;
 
 /// What a command that ran to the end found.
@@ -41,11 +41,11 @@ pub struct Io<'a> {
     pub err_palette: Palette,
 }
 
-pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
-    let policies = &config.policies;
-    match config.command {
-        CommandConfig::Validate { paths, format } => validate::run(&paths, format, policies, io),
-        CommandConfig::Plan {
+pub fn run(settings: Settings, io: &mut Io) -> Result<Outcome> {
+    let policies = &settings.policies;
+    match settings.command {
+        CommandSettings::Validate { paths, format } => validate::run(&paths, format, policies, io),
+        CommandSettings::Plan {
             paths,
             source,
             format,
@@ -60,15 +60,15 @@ pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
             exit_code,
             io,
         ),
-        CommandConfig::Apply(apply) => apply::run(apply, policies, io),
-        CommandConfig::Check {
+        CommandSettings::Apply(apply) => apply::run(apply, policies, io),
+        CommandSettings::Check {
             paths,
             source,
             rules,
             format,
             fail_on,
         } => check::run(&paths, source, &rules, format, fail_on, io),
-        CommandConfig::Gate {
+        CommandSettings::Gate {
             paths,
             source,
             rules,
@@ -76,19 +76,21 @@ pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
             wait,
             format,
         } => gate::run(&paths, source, &rules, &required, wait, format, io),
-        CommandConfig::Snapshot { connection, out } => {
+        CommandSettings::Snapshot { connection, out } => {
             snapshot::run(connection, out.as_deref(), io)
         }
-        CommandConfig::Schema(kind) => {
+        CommandSettings::Schema(kind) => {
             let schema = match kind {
-                crate::arguments::SchemaKind::Spec => crate::spec_file::spec_schema(),
-                crate::arguments::SchemaKind::Config => crate::spec_file::config_schema_document(),
+                crate::settings::arguments::SchemaKind::Spec => crate::spec_file::spec_schema(),
+                crate::settings::arguments::SchemaKind::Config => {
+                    crate::spec_file::config_schema_document()
+                }
             };
             serde_json::to_writer_pretty(&mut *io.out, &schema)?;
             writeln!(io.out)?;
             Ok(Outcome::Success)
         }
-        CommandConfig::Export {
+        CommandSettings::Export {
             source,
             out,
             options,

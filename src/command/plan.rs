@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::{load_and_describe, Io, Outcome};
-use crate::arguments::PlanFormat;
-use crate::config::ClusterSource;
 use crate::model::plan::{PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::plan::plan;
 use crate::policy::CompiledPolicies;
 use crate::render;
+use crate::settings::arguments::PlanFormat;
+use crate::settings::ClusterSource;
 
 pub fn run(
     paths: &[PathBuf],

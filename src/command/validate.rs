@@ -6,12 +6,12 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Io, Outcome};
-use crate::arguments::ValidateFormat;
 use crate::load::load;
 use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::finding::Finding;
 use crate::policy::CompiledPolicies;
 use crate::render;
+use crate::settings::arguments::ValidateFormat;
 
 /// The `--format json` document of `validate`.
 #[derive(Serialize)]

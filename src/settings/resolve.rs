@@ -1,4 +1,4 @@
-//! Checked settings (`Config::from_arguments`): the raw flags of `arguments.rs` and the selected
+//! `Settings::resolve`: the raw flags of `arguments.rs`, the environment and the selected
 //! cluster of `topicgate.yaml` turned into values the commands use without re-checking
 //! (durations parsed, properties split, the cluster address present where a command needs one).
 //!
@@ -11,12 +11,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::arguments::{
-    ApplyArgs, Arguments, CheckArgs, CheckFormat, Command, ConnectionArgs, FailOn, GateArgs,
-    GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
+use super::env::{Environment, ProcessEnvironment, BOOTSTRAP_VAR, CLUSTER_VAR, TIMEOUT_VAR};
+use super::{
+    ApplySettings, ApplySource, ClusterSource, CommandSettings, RuleSettings, Settings,
+    SettingsError,
 };
 use crate::cluster::Mode;
-use crate::config_file::{self, ClusterSettings, ConfigFileError};
 use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
 use crate::model::bootstrap_servers::BootstrapServers;
@@ -26,71 +26,11 @@ use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
 use crate::model::secret::Secret;
 use crate::model::topic_filter::TopicFilter;
 use crate::policy::CompiledPolicies;
+use crate::settings::arguments::{
+    ApplyArgs, Arguments, CheckArgs, Command, ConnectionArgs, GateArgs, PlanArgs, RuleArgs,
+};
+use crate::settings::file::{self, ClusterSettings, SettingsFileError};
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("no cluster given: pass `--bootstrap-servers HOST:PORT`, set `TOPICGATE_BOOTSTRAP_SERVERS`, or select a cluster of topicgate.yaml with `--cluster NAME`")]
-    NoCluster,
-    /// The argument itself is never shown: it may hold a secret.
-    #[error("the {0} `-X` property is not `key=value` (not shown here: it may hold a secret)")]
-    Property(String),
-    /// A duration flag or variable that does not parse or is out of its range.
-    #[error("{0}")]
-    Duration(String),
-    /// `--bootstrap-servers` (or its variable, or topicgate.yaml) is not a valid list.
-    #[error("{origin}: {message}")]
-    Bootstrap { origin: String, message: String },
-    #[error("`-X {0}` is not accepted: give the cluster address with `--bootstrap-servers` (or `bootstrap_servers` of a cluster in topicgate.yaml), its one source")]
-    BootstrapProperty(String),
-    #[error("`TOPICGATE_BOOTSTRAP_SERVERS` is set (`{env}`) but cluster `{cluster}` of topicgate.yaml has its own address (`{file}`): a variable never redirects a named cluster (its credentials would go to the other address). Unset the variable, or pass `--bootstrap-servers` to choose the address explicitly")]
-    EnvRedirect {
-        env: String,
-        cluster: String,
-        file: String,
-    },
-    #[error("`--broker-defaults`: {0}")]
-    BrokerDefaults(String),
-    /// A regex flag or pattern that does not compile (`--ignore`, `--include`, `--exclude`).
-    #[error("{0}")]
-    Regex(String),
-    #[error("`--require-file`: {0}")]
-    RequireFile(String),
-    #[error("`--require {0}`: {1}")]
-    Require(String, String),
-    #[error(transparent)]
-    File(#[from] ConfigFileError),
-    #[error("environment variable `{var}` (for `{key}` of cluster `{cluster}` in topicgate.yaml) is not set")]
-    MissingSecret {
-        var: String,
-        key: String,
-        cluster: String,
-    },
-}
-
-/// Where environment variables come from: the process, or a map in tests.
-pub trait Environment {
-    /// The variable's value; `None` when it is unset (or not UTF-8).
-    fn var(&self, name: &str) -> Option<String>;
-}
-
-/// The process environment.
-pub struct ProcessEnvironment;
-
-impl Environment for ProcessEnvironment {
-    fn var(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok()
-    }
-}
-
-impl Environment for std::collections::BTreeMap<String, String> {
-    fn var(&self, name: &str) -> Option<String> {
-        self.get(name).cloned()
-    }
-}
-
-pub const CLUSTER_VAR: &str = "TOPICGATE_CLUSTER";
-pub const BOOTSTRAP_VAR: &str = "TOPICGATE_BOOTSTRAP_SERVERS";
-pub const TIMEOUT_VAR: &str = "TOPICGATE_TIMEOUT";
 /// `--timeout` when neither the flag nor its variable is given.
 pub const DEFAULT_TIMEOUT: &str = "30s";
 /// `gate --wait` is how long to keep polling; each poll uses `--timeout`, never this.
@@ -124,7 +64,7 @@ fn duration_setting(
     shown: &str,
     text: &str,
     (min, max, range): (Duration, Duration, &str),
-) -> Result<Duration, ConfigError> {
+) -> Result<Duration, SettingsError> {
     let calendar = text.split(|c: char| !c.is_ascii_alphabetic()).any(|unit| {
         unit == "M"
             || matches!(
@@ -138,126 +78,20 @@ fn duration_setting(
         humantime::parse_duration(text.trim()).ok()
     };
     match parsed {
-        None => Err(ConfigError::Duration(format!(
+        None => Err(SettingsError::Duration(format!(
             "{shown} is not a duration {range}, like `30s` or `2m` (units: `ms`, `s`, `m`, `h`, `d`)"
         ))),
-        Some(d) if d < min || d > max => Err(ConfigError::Duration(format!(
+        Some(d) if d < min || d > max => Err(SettingsError::Duration(format!(
             "{shown} is out of range: it must be {range}"
         ))),
         Some(d) => Ok(d),
     }
 }
 
-#[derive(Debug)]
-pub struct Config {
-    pub command: CommandConfig,
-    /// Organisation policies from topicgate.yaml (empty without one).
-    pub policies: CompiledPolicies,
-}
-
-/// Where a read-only command gets the cluster state from.
-#[derive(Debug)]
-pub enum ClusterSource {
-    Live(ConnectionSettings),
-    /// `--state FILE`: a snapshot, offline.
-    Snapshot(PathBuf),
-}
-
-#[derive(Debug)]
-pub enum CommandConfig {
-    Validate {
-        paths: Vec<PathBuf>,
-        format: ValidateFormat,
-    },
-    Plan {
-        paths: Vec<PathBuf>,
-        source: ClusterSource,
-        format: PlanFormat,
-        out: Option<PathBuf>,
-        exit_code: bool,
-    },
-    Apply(ApplyConfig),
-    Check {
-        paths: Vec<PathBuf>,
-        source: ClusterSource,
-        rules: RuleSettings,
-        format: CheckFormat,
-        fail_on: FailOn,
-    },
-    Gate {
-        paths: Vec<PathBuf>,
-        source: ClusterSource,
-        rules: RuleSettings,
-        required: Vec<String>,
-        wait: Option<Duration>,
-        format: GateFormat,
-    },
-    Snapshot {
-        connection: ConnectionSettings,
-        out: Option<PathBuf>,
-    },
-    Schema(crate::arguments::SchemaKind),
-    Export {
-        source: ClusterSource,
-        out: PathBuf,
-        options: crate::export::ExportOptions,
-        force: bool,
-    },
-}
-
-#[derive(Debug)]
-pub struct ApplyConfig {
-    pub source: ApplySource,
-    pub connection: ConnectionSettings,
-    pub yes: bool,
-    pub dry_run: bool,
-    /// `ValidateOnly` only for `--dry-run --broker-validate`.
-    pub mode: Mode,
-    pub skip_blocked: bool,
-    pub allow_delete: bool,
-}
-
-#[derive(Debug)]
-pub enum ApplySource {
-    Specs(Vec<PathBuf>),
-    SavedPlan(PathBuf),
-}
-
-/// What `check` and `gate` need beyond the cluster: the user's broker defaults and ignores.
-#[derive(Debug, Clone)]
-pub struct RuleSettings {
-    pub flag_defaults: GivenDefaults,
-    pub file_defaults: GivenDefaults,
-    pub filter: TopicFilter,
-    pub policies: CompiledPolicies,
-}
-
-impl RuleSettings {
-    /// The input of `check` (and `gate`) for these specs and this cluster state: the broker's own
-    /// defaults first, then the flag's, then the config file's.
-    pub fn input<'a>(
-        &'a self,
-        specs: &'a crate::model::topic_spec::SpecSet,
-        state: &'a crate::model::cluster_state::ClusterState,
-    ) -> crate::check::CheckInput<'a> {
-        crate::check::CheckInput {
-            specs,
-            state,
-            defaults: crate::model::broker_defaults::ResolvedDefaults::resolve(
-                &state.broker_defaults,
-                &self.flag_defaults,
-                &self.file_defaults,
-            ),
-            filter: &self.filter,
-            policies: &self.policies,
-        }
-    }
-}
-
 /// topicgate.yaml (if any), the cluster name asked for (if any) and the environment. The
 /// cluster section is looked up only by commands that use one.
 struct FileContext<'e> {
-    loaded: Option<config_file::Loaded>,
+    loaded: Option<file::Loaded>,
     /// From `--cluster`, else `TOPICGATE_CLUSTER`, and how to name it in a message.
     cluster_name: Option<(String, String)>,
     ignore: Vec<String>,
@@ -267,26 +101,26 @@ struct FileContext<'e> {
 
 impl FileContext<'_> {
     /// The selected cluster's section, if a cluster is selected; an error if it is not there.
-    fn cluster(&self) -> Result<Option<(&str, &ClusterSettings)>, ConfigError> {
+    fn cluster(&self) -> Result<Option<(&str, &ClusterSettings)>, SettingsError> {
         let Some((name, shown)) = &self.cluster_name else {
             return Ok(None);
         };
         match &self.loaded {
             Some(loaded) => Ok(Some((name, loaded.file.cluster(name, &loaded.path)?))),
-            None => Err(ConfigFileError::NoFile(shown.clone()).into()),
+            None => Err(SettingsFileError::NoFile(shown.clone()).into()),
         }
     }
 }
 
-impl Config {
-    pub fn from_arguments(args: Arguments) -> Result<Config, ConfigError> {
-        Config::resolve(args, &ProcessEnvironment)
+impl Settings {
+    pub fn from_arguments(args: Arguments) -> Result<Settings, SettingsError> {
+        Settings::resolve(args, &ProcessEnvironment)
     }
 
     /// Checks and resolves `args` with `env` as the environment (flag > environment >
     /// topicgate.yaml > default).
-    pub fn resolve(args: Arguments, env: &dyn Environment) -> Result<Config, ConfigError> {
-        let loaded = config_file::load(args.config.as_deref())?;
+    pub fn resolve(args: Arguments, env: &dyn Environment) -> Result<Settings, SettingsError> {
+        let loaded = file::load(args.config.as_deref())?;
         // An empty `--cluster` or TOPICGATE_CLUSTER means none.
         let cluster_name = flag_or_env(args.cluster, "--cluster", env, CLUSTER_VAR)
             .map(|(shown, name)| (name, shown));
@@ -304,7 +138,7 @@ impl Config {
             env,
         };
         let command = match args.command {
-            Command::Validate(v) => CommandConfig::Validate {
+            Command::Validate(v) => CommandSettings::Validate {
                 paths: v.paths,
                 format: v.format,
             },
@@ -315,14 +149,14 @@ impl Config {
                 format,
                 out,
                 exit_code,
-            }) => CommandConfig::Plan {
+            }) => CommandSettings::Plan {
                 paths,
                 source: cluster_source(state, connection, &context)?,
                 format,
                 out,
                 exit_code,
             },
-            Command::Apply(a) => CommandConfig::Apply(apply_config(a, &context)?),
+            Command::Apply(a) => CommandSettings::Apply(apply_settings(a, &context)?),
             Command::Check(CheckArgs {
                 paths,
                 state,
@@ -330,25 +164,27 @@ impl Config {
                 rules,
                 format,
                 fail_on,
-            }) => CommandConfig::Check {
+            }) => CommandSettings::Check {
                 paths,
                 source: cluster_source(state, connection, &context)?,
                 rules: rule_settings(rules, &context)?,
                 format,
                 fail_on,
             },
-            Command::Gate(g) => gate_config(g, &context)?,
-            Command::Schema(s) => CommandConfig::Schema(s.of),
+            Command::Gate(g) => gate_settings(g, &context)?,
+            Command::Schema(s) => CommandSettings::Schema(s.of),
             Command::Export(e) => {
                 let regex = |flag: &'static str, r: Option<String>| {
                     r.map(|r| {
                         regex::Regex::new(&r).map_err(|err| {
-                            ConfigError::Regex(format!("`{flag} {r}` is not a valid regex: {err}"))
+                            SettingsError::Regex(format!(
+                                "`{flag} {r}` is not a valid regex: {err}"
+                            ))
                         })
                     })
                     .transpose()
                 };
-                CommandConfig::Export {
+                CommandSettings::Export {
                     source: cluster_source(e.state, e.connection, &context)?,
                     out: e.out,
                     options: crate::export::ExportOptions {
@@ -359,37 +195,38 @@ impl Config {
                     force: e.force,
                 }
             }
-            Command::Snapshot(s) => CommandConfig::Snapshot {
+            Command::Snapshot(s) => CommandSettings::Snapshot {
                 connection: connection_settings(s.connection, &context)?,
                 out: s.out,
             },
         };
-        Ok(Config {
+        Ok(Settings {
             command,
             policies: context.policies,
         })
     }
 }
 
-fn gate_config(g: GateArgs, context: &FileContext) -> Result<CommandConfig, ConfigError> {
+fn gate_settings(g: GateArgs, context: &FileContext) -> Result<CommandSettings, SettingsError> {
     let mut required = g.require;
     for name in &required {
-        crate::model::topic_name::check(name).map_err(|e| ConfigError::Require(name.clone(), e))?;
+        crate::model::topic_name::check(name)
+            .map_err(|e| SettingsError::Require(name.clone(), e))?;
     }
     if let Some(file) = &g.require_file {
         let text = std::fs::read_to_string(file).map_err(|e| {
-            ConfigError::RequireFile(format!("cannot read `{}`: {e}", file.display()))
+            SettingsError::RequireFile(format!("cannot read `{}`: {e}", file.display()))
         })?;
-        required.extend(parse_require_file(file, &text).map_err(ConfigError::RequireFile)?);
+        required.extend(parse_require_file(file, &text).map_err(SettingsError::RequireFile)?);
     }
     if required.is_empty() {
-        return Err(ConfigError::RequireFile("lists no topics".into()));
+        return Err(SettingsError::RequireFile("lists no topics".into()));
     }
     let wait = g
         .wait
         .map(|w| duration_setting(&format!("`--wait {w}`"), &w, WAIT_RANGE))
         .transpose()?;
-    Ok(CommandConfig::Gate {
+    Ok(CommandSettings::Gate {
         paths: g.paths,
         source: cluster_source(g.state, g.connection, context)?,
         rules: rule_settings(g.rules, context)?,
@@ -399,9 +236,9 @@ fn gate_config(g: GateArgs, context: &FileContext) -> Result<CommandConfig, Conf
     })
 }
 
-fn rule_settings(r: RuleArgs, context: &FileContext) -> Result<RuleSettings, ConfigError> {
+fn rule_settings(r: RuleArgs, context: &FileContext) -> Result<RuleSettings, SettingsError> {
     let flag_defaults = match &r.broker_defaults {
-        Some(text) => parse_given(text).map_err(ConfigError::BrokerDefaults)?,
+        Some(text) => parse_given(text).map_err(SettingsError::BrokerDefaults)?,
         None => GivenDefaults::default(),
     };
     let patterns: Vec<String> = context.ignore.iter().cloned().chain(r.ignore).collect();
@@ -411,13 +248,13 @@ fn rule_settings(r: RuleArgs, context: &FileContext) -> Result<RuleSettings, Con
             .cluster()?
             .map(|(_, c)| c.broker_defaults.clone())
             .unwrap_or_default(),
-        filter: TopicFilter::new(&patterns).map_err(ConfigError::Regex)?,
+        filter: TopicFilter::new(&patterns).map_err(SettingsError::Regex)?,
         policies: context.policies.clone(),
     })
 }
 
-fn apply_config(a: ApplyArgs, context: &FileContext) -> Result<ApplyConfig, ConfigError> {
-    Ok(ApplyConfig {
+fn apply_settings(a: ApplyArgs, context: &FileContext) -> Result<ApplySettings, SettingsError> {
+    Ok(ApplySettings {
         source: match a.plan {
             Some(file) => ApplySource::SavedPlan(file),
             None => ApplySource::Specs(a.paths),
@@ -439,7 +276,7 @@ fn cluster_source(
     state: Option<PathBuf>,
     c: ConnectionArgs,
     context: &FileContext,
-) -> Result<ClusterSource, ConfigError> {
+) -> Result<ClusterSource, SettingsError> {
     match state {
         Some(file) => Ok(ClusterSource::Snapshot(file)),
         None => Ok(ClusterSource::Live(connection_settings(c, context)?)),
@@ -449,7 +286,7 @@ fn cluster_source(
 fn connection_settings(
     c: ConnectionArgs,
     context: &FileContext,
-) -> Result<ConnectionSettings, ConfigError> {
+) -> Result<ConnectionSettings, SettingsError> {
     let env = context.env;
     let cluster = context.cluster()?;
     let file_servers = cluster.and_then(|(name, c)| {
@@ -463,7 +300,8 @@ fn connection_settings(
     let from_flag = c.bootstrap_servers.filter(|s| !s.trim().is_empty());
     let from_env = env.var(BOOTSTRAP_VAR).filter(|s| !s.trim().is_empty());
     let parse = |origin: String, text: &str| {
-        BootstrapServers::parse(text).map_err(|message| ConfigError::Bootstrap { origin, message })
+        BootstrapServers::parse(text)
+            .map_err(|message| SettingsError::Bootstrap { origin, message })
     };
     let bootstrap = match (from_flag, from_env, file_servers) {
         (Some(flag), _, _) => parse("`--bootstrap-servers`".into(), &flag)?,
@@ -473,7 +311,7 @@ fn connection_settings(
             let var_list = parse(format!("`{BOOTSTRAP_VAR}`"), &var)?;
             let file_list = parse(origin, &file)?;
             if var_list.addresses() != file_list.addresses() {
-                return Err(ConfigError::EnvRedirect {
+                return Err(SettingsError::EnvRedirect {
                     env: var_list.to_string(),
                     cluster: cluster.map(|(n, _)| n.to_string()).unwrap_or_default(),
                     file: file_list.to_string(),
@@ -483,7 +321,7 @@ fn connection_settings(
         }
         (None, Some(var), None) => parse(format!("`{BOOTSTRAP_VAR}`"), &var)?,
         (None, None, Some((origin, file))) => parse(origin, &file)?,
-        (None, None, None) => return Err(ConfigError::NoCluster),
+        (None, None, None) => return Err(SettingsError::NoCluster),
     };
     // The file's properties, then its secrets from the environment, then `-X` (which wins).
     let mut properties: Vec<(String, Secret)> = Vec::new();
@@ -495,7 +333,7 @@ fn connection_settings(
                 .map(|(k, v)| (k.clone(), Secret::from(v.as_str()))),
         );
         for (key, var) in &cluster.secret_properties {
-            let value = env.var(var).ok_or_else(|| ConfigError::MissingSecret {
+            let value = env.var(var).ok_or_else(|| SettingsError::MissingSecret {
                 var: var.clone(),
                 key: key.clone(),
                 cluster: name.to_string(),
@@ -508,12 +346,12 @@ fn connection_settings(
             Some((k, v)) if !k.trim().is_empty() => {
                 properties.push((k.trim().to_string(), Secret::from(v)))
             }
-            _ => return Err(ConfigError::Property(ordinal(i + 1))),
+            _ => return Err(SettingsError::Property(ordinal(i + 1))),
         }
     }
     // N.B. one source for the address, so that errors name the address actually used.
     if let Some((key, _)) = properties.iter().find(|(k, _)| is_bootstrap_property(k)) {
-        return Err(ConfigError::BootstrapProperty(key.clone()));
+        return Err(SettingsError::BootstrapProperty(key.clone()));
     }
     let timeout = match flag_or_env(c.timeout, "--timeout", env, TIMEOUT_VAR) {
         Some((shown, text)) => duration_setting(&shown, &text, TIMEOUT_RANGE)?,
@@ -556,7 +394,7 @@ mod tests {
 ";
 
     /// Resolves `args` (after `topicgate`) with `env`, and `FILE` as topicgate.yaml.
-    fn resolve(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    fn resolve(args: &[&str], env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("topicgate.yaml");
         std::fs::write(&file, FILE).unwrap();
@@ -566,12 +404,12 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Config::resolve(Arguments::try_parse_from(argv).unwrap(), &env)
+        Settings::resolve(Arguments::try_parse_from(argv).unwrap(), &env)
     }
 
-    fn connection(config: Config) -> ConnectionSettings {
+    fn connection(config: Settings) -> ConnectionSettings {
         match config.command {
-            CommandConfig::Plan {
+            CommandSettings::Plan {
                 source: ClusterSource::Live(c),
                 ..
             } => c,
@@ -579,7 +417,7 @@ mod tests {
         }
     }
 
-    fn plan(args: &[&str], env: &[(&str, &str)]) -> Result<ConnectionSettings, ConfigError> {
+    fn plan(args: &[&str], env: &[(&str, &str)]) -> Result<ConnectionSettings, SettingsError> {
         let mut argv = vec!["plan"];
         argv.extend(args);
         resolve(&argv, env).map(connection)
@@ -621,7 +459,7 @@ mod tests {
         // A cluster without an address takes the variable's.
         let c = plan(&["--cluster", "open"], &env).unwrap();
         assert_eq!(c.bootstrap_servers, "env-host:1");
-        assert!(matches!(plan(&[], &[]), Err(ConfigError::NoCluster)));
+        assert!(matches!(plan(&[], &[]), Err(SettingsError::NoCluster)));
         // Empty values are unset.
         let c = plan(&["--bootstrap-servers", ""], &env).unwrap();
         assert_eq!(c.bootstrap_servers, "env-host:1");
@@ -666,8 +504,8 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         // (Unit tests run in the package root, which has no topicgate.yaml.)
-        assert!(!std::path::Path::new(config_file::DEFAULT_FILE).exists());
-        let err = Config::resolve(args, &env).unwrap_err().to_string();
+        assert!(!std::path::Path::new(file::DEFAULT_FILE).exists());
+        let err = Settings::resolve(args, &env).unwrap_err().to_string();
         assert!(
             err.starts_with("`TOPICGATE_CLUSTER=nope` needs a `topicgate.yaml`"),
             "{err}"
@@ -739,7 +577,7 @@ mod tests {
         }
         let gate = |wait: &str| {
             resolve(&["gate", "--require", "a", "--wait", wait], &boot).map(|c| match c.command {
-                CommandConfig::Gate { wait, .. } => wait,
+                CommandSettings::Gate { wait, .. } => wait,
                 _ => unreachable!(),
             })
         };

@@ -1,4 +1,4 @@
-//! `ConfigFile`: the optional `topicgate.yaml` at the repository root (or `--config FILE`). It
+//! `SettingsFile`: the optional `topicgate.yaml` at the repository root (or `--config FILE`). It
 //! holds per-cluster settings, selected with `--cluster NAME`, and the topics `check` ignores.
 //!
 //! ```yaml
@@ -27,7 +27,9 @@ pub const DEFAULT_FILE: &str = crate::load::SETTINGS_FILE_NAMES[0];
 /// topicgate.yaml: organisation policies and per-cluster settings.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigFile {
+// N.B. the published schema (docs/schemas/topicgate-config.schema.json) keeps its title.
+#[schemars(rename = "ConfigFile")]
+pub struct SettingsFile {
     /// Connection settings and broker defaults per cluster, selected with `--cluster NAME`.
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterSettings>,
@@ -59,7 +61,7 @@ pub struct ClusterSettings {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigFileError {
+pub enum SettingsFileError {
     #[error("cannot read `{}`: {source}", .path.display())]
     Read {
         path: PathBuf,
@@ -89,11 +91,11 @@ pub enum ConfigFileError {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub path: PathBuf,
-    pub file: ConfigFile,
+    pub file: SettingsFile,
     pub policies: CompiledPolicies,
 }
 
-pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigFileError> {
+pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, SettingsFileError> {
     let path = match path {
         Some(p) => p.to_path_buf(),
         None => {
@@ -104,32 +106,32 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigFileError> {
             default
         }
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| ConfigFileError::Read {
+    let text = std::fs::read_to_string(&path).map_err(|source| SettingsFileError::Read {
         path: path.clone(),
         source,
     })?;
     // Every problem at once: repeated keys, then what parsing or validation finds.
     let problems = duplicates(&path, &text);
-    let merge = |mut problems: Vec<Problem>, e: ConfigFileError| match e {
+    let merge = |mut problems: Vec<Problem>, e: SettingsFileError| match e {
         // serde_yaml refuses a repeated struct field by itself; the repeat is reported already.
-        ConfigFileError::Invalid { message, .. }
+        SettingsFileError::Invalid { message, .. }
             if !problems.is_empty() && message.contains("duplicate") =>
         {
-            ConfigFileError::Problems {
+            SettingsFileError::Problems {
                 path: path.clone(),
                 problems,
             }
         }
-        ConfigFileError::Invalid { message, location } => {
+        SettingsFileError::Invalid { message, location } => {
             problems.push(Problem { message, location });
-            ConfigFileError::Problems {
+            SettingsFileError::Problems {
                 path: path.clone(),
                 problems,
             }
         }
-        ConfigFileError::Problems { problems: more, .. } => {
+        SettingsFileError::Problems { problems: more, .. } => {
             problems.extend(more);
-            ConfigFileError::Problems {
+            SettingsFileError::Problems {
                 path: path.clone(),
                 problems,
             }
@@ -145,7 +147,7 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigFileError> {
         Err(e) => return Err(merge(problems, e)),
     };
     if !problems.is_empty() {
-        return Err(ConfigFileError::Problems { path, problems });
+        return Err(SettingsFileError::Problems { path, problems });
     }
     Ok(Some(Loaded {
         path,
@@ -194,8 +196,8 @@ pub fn duplicates(path: &Path, text: &str) -> Vec<Problem> {
 pub fn validate(
     path: &Path,
     text: &str,
-    file: &ConfigFile,
-) -> Result<CompiledPolicies, ConfigFileError> {
+    file: &SettingsFile,
+) -> Result<CompiledPolicies, SettingsFileError> {
     let root = crate::model::position::index(text);
     let at = |steps: &[Step]| {
         let pos = root.as_ref().map(|r| r.find(steps));
@@ -247,7 +249,7 @@ pub fn validate(
     });
     match policies {
         Ok(policies) if problems.is_empty() => Ok(policies),
-        _ => Err(ConfigFileError::Problems {
+        _ => Err(SettingsFileError::Problems {
             path: path.to_path_buf(),
             problems,
         }),
@@ -279,11 +281,11 @@ fn render_problems(path: &Path, problems: &[Problem]) -> String {
     }
 }
 
-pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
+pub fn parse(path: &Path, text: &str) -> Result<SettingsFile, SettingsFileError> {
     if text.trim().is_empty() {
-        return Ok(ConfigFile::default());
+        return Ok(SettingsFile::default());
     }
-    let file: ConfigFile = serde_yaml::from_str(text).map_err(|e| {
+    let file: SettingsFile = serde_yaml::from_str(text).map_err(|e| {
         let message = e.to_string();
         let message = match message.find(" at line ") {
             Some(i) => &message[..i],
@@ -294,7 +296,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
             Some(l) => format!("{}:{}:{}", path.display(), l.line(), l.column()),
             None => path.display().to_string(),
         };
-        ConfigFileError::Invalid { message, location }
+        SettingsFileError::Invalid { message, location }
     })?;
     for (name, cluster) in &file.clusters {
         let position = |key: &str, under: Option<&str>| {
@@ -309,7 +311,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
         if let Some(servers) = &cluster.bootstrap_servers {
             if let Err(message) = crate::model::bootstrap_servers::BootstrapServers::parse(servers)
             {
-                return Err(ConfigFileError::Invalid {
+                return Err(SettingsFileError::Invalid {
                     message: format!("`bootstrap_servers` of cluster `{name}`: {message}"),
                     location: crate::model::diagnostic::location(
                         path,
@@ -329,7 +331,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
             } else {
                 "secret_properties"
             };
-            return Err(ConfigFileError::Invalid {
+            return Err(SettingsFileError::Invalid {
                 message: format!(
                     "`{key}` is not accepted in `{section}`: give the address as `bootstrap_servers` of the cluster, its one source"
                 ),
@@ -347,7 +349,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
                     .get("properties")?
                     .key_pos(key)
             });
-            return Err(ConfigFileError::Invalid {
+            return Err(SettingsFileError::Invalid {
                 message: if key.to_ascii_lowercase().contains(like) {
                     format!(
                         "`{key}` is a secret and does not belong in the file: name an environment variable for it under `secret_properties` (`{key}: MY_ENV_VAR`)"
@@ -364,11 +366,11 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
     Ok(file)
 }
 
-impl ConfigFile {
-    pub fn cluster(&self, name: &str, file: &Path) -> Result<&ClusterSettings, ConfigFileError> {
+impl SettingsFile {
+    pub fn cluster(&self, name: &str, file: &Path) -> Result<&ClusterSettings, SettingsFileError> {
         self.clusters
             .get(name)
-            .ok_or_else(|| ConfigFileError::UnknownCluster {
+            .ok_or_else(|| SettingsFileError::UnknownCluster {
                 name: name.to_string(),
                 file: file.to_path_buf(),
                 known: self.clusters.keys().map(|k| format!("`{k}`")).collect(),
