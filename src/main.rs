@@ -26,14 +26,14 @@ fn main() -> ExitCode {
             // N.B. not `stderr.lock()`: log lines from other threads (librdkafka's) write to stderr
             // too, and would block on a lock held for the whole command (a deadlock with -v).
             let mut err = Stream::new(std::io::stderr(), "stderr");
-            let mut io = Io {
+            let io = Io {
                 out: &mut out,
                 err: &mut err,
                 palette,
                 err_palette,
             };
-            let outcome = command::run(config, &mut io);
-            io.out.flush()?;
+            let outcome = command::run(config, io);
+            out.flush()?;
             outcome
         });
     match result {

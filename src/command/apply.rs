@@ -3,9 +3,9 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Context as _, Result};
 
-use super::{load_and_describe, Io, Outcome};
+use super::{load_and_describe, Context, Io, Outcome};
 use crate::apply::{apply, preflight, settle, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
 use crate::model::diagnostic::Diagnostic;
@@ -15,24 +15,22 @@ use crate::policy::CompiledPolicies;
 use crate::render;
 use crate::settings::{ApplySettings, ApplySource};
 
-pub fn run(config: ApplySettings, policies: &CompiledPolicies, io: &mut Io) -> Result<Outcome> {
-    let saved = match &config.source {
-        ApplySource::SavedPlan(file) => Some(read_and_validate(file, policies, io)?),
-        ApplySource::Specs(_) => None,
-    };
-    let timeout = config.connection.timeout;
-    let cluster = super::Redial::connect(config.connection)?;
-    // Specs are loaded, validated and held to the policies before anything is changed.
-    let (specs, state) = match &config.source {
+pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome> {
+    let (policies, io) = (&cx.policies, &mut cx.io);
+    let timeout = s.connection.timeout;
+    let cluster;
+    let plan = match &s.source {
         ApplySource::Specs(paths) => {
+            cluster = super::Redial::connect(s.connection.clone())?;
+            // Specs are loaded, validated and held to the policies before anything is changed.
             let (specs, state) = load_and_describe(paths, Some(policies), &cluster, io)?;
-            (Some(specs), state)
+            plan(&specs, &state)
         }
-        ApplySource::SavedPlan(_) => (None, super::describe(&cluster)?),
-    };
-    let plan = match (specs, saved) {
-        (Some(specs), _) => plan(&specs, &state),
-        (None, Some(saved)) => {
+        ApplySource::SavedPlan(file) => {
+            // Read and checked before connecting to anything.
+            let saved = read_and_validate(file, policies, io)?;
+            cluster = super::Redial::connect(s.connection.clone())?;
+            let state = super::describe(&cluster)?;
             let drift = drift_since(&saved, &state);
             if !drift.is_empty() {
                 let list: Vec<String> = drift.iter().map(|d| format!("  - {d}")).collect();
@@ -43,7 +41,6 @@ pub fn run(config: ApplySettings, policies: &CompiledPolicies, io: &mut Io) -> R
             }
             saved
         }
-        (None, None) => unreachable!("apply has specs or a saved plan"),
     };
 
     super::log_plan(&plan);
@@ -53,13 +50,13 @@ pub fn run(config: ApplySettings, policies: &CompiledPolicies, io: &mut Io) -> R
         return Ok(Outcome::Success);
     }
     let options = ApplyOptions {
-        mode: config.mode,
-        skip_blocked: config.skip_blocked,
-        allow_delete: config.allow_delete,
+        mode: s.mode,
+        skip_blocked: s.skip_blocked,
+        allow_delete: s.allow_delete,
     };
     preflight(&plan, &options)?;
 
-    if config.dry_run && config.mode == Mode::Apply {
+    if s.dry_run && s.mode == Mode::Apply {
         writeln!(io.out)?;
         writeln!(
             io.out,
@@ -67,13 +64,13 @@ pub fn run(config: ApplySettings, policies: &CompiledPolicies, io: &mut Io) -> R
         )?;
         return Ok(Outcome::Success);
     }
-    if !config.dry_run && !config.yes {
+    if !s.dry_run && !s.yes {
         confirm(&plan, io)?;
     }
 
     writeln!(io.out)?;
     let mut report = apply(&plan, &cluster, &options)?;
-    if config.dry_run {
+    if s.dry_run {
         render::apply_report::render_text(&report, io.out, io.palette, true)?;
         // N.B. KAFKA.md: not every broker honours validate_only. Never rely on it: check.
         let after = cluster.describe()?;

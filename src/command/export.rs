@@ -3,24 +3,19 @@
 //! so the directory still loads afterwards).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Context as _, Result};
 
-use super::{Io, Outcome};
-use crate::export::{export, ExportOptions};
-use crate::settings::ClusterSource;
+use super::{Context, Outcome};
+use crate::export::export;
+use crate::settings::ExportSettings;
 
-pub fn run(
-    source: ClusterSource,
-    out_dir: &Path,
-    options: &ExportOptions,
-    force: bool,
-    io: &mut Io,
-) -> Result<Outcome> {
-    let cluster = super::open(source, io)?;
+pub fn run(s: &ExportSettings, cx: &mut Context) -> Result<Outcome> {
+    let (out_dir, io) = (s.out.as_path(), &mut cx.io);
+    let cluster = super::open(&s.source, io)?;
     let state = cluster.describe()?;
-    let exported = export(&state, options);
+    let exported = export(&state, &s.options);
     let targets: Vec<PathBuf> = exported
         .files
         .iter()
@@ -31,7 +26,7 @@ pub fn run(
         .filter(|p| p.exists())
         .map(|p| format!("`{}`", p.display()))
         .collect();
-    if !existing.is_empty() && !force {
+    if !existing.is_empty() && !s.force {
         bail!(
             "refusing to overwrite {} existing file(s): {}; nothing was written (pass `--force` to overwrite, or `--out DIR` elsewhere)",
             existing.len(),

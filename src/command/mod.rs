@@ -6,6 +6,7 @@ mod check;
 mod export;
 mod gate;
 mod plan;
+mod schema;
 mod snapshot;
 mod validate;
 
@@ -41,61 +42,29 @@ pub struct Io<'a> {
     pub err_palette: Palette,
 }
 
-pub fn run(settings: Settings, io: &mut Io) -> Result<Outcome> {
-    let policies = &settings.policies;
-    match settings.command {
-        CommandSettings::Validate { paths, format } => validate::run(&paths, format, policies, io),
-        CommandSettings::Plan {
-            paths,
-            source,
-            format,
-            out,
-            exit_code,
-        } => plan::run(
-            &paths,
-            policies,
-            source,
-            format,
-            out.as_deref(),
-            exit_code,
-            io,
-        ),
-        CommandSettings::Apply(apply) => apply::run(apply, policies, io),
-        CommandSettings::Check {
-            paths,
-            source,
-            rules,
-            format,
-            fail_on,
-        } => check::run(&paths, source, &rules, format, fail_on, io),
-        CommandSettings::Gate {
-            paths,
-            source,
-            rules,
-            required,
-            wait,
-            format,
-        } => gate::run(&paths, source, &rules, &required, wait, format, io),
-        CommandSettings::Snapshot { connection, out } => {
-            snapshot::run(connection, out.as_deref(), io)
-        }
-        CommandSettings::Schema(kind) => {
-            let schema = match kind {
-                crate::settings::arguments::SchemaKind::Spec => crate::spec_file::spec_schema(),
-                crate::settings::arguments::SchemaKind::Config => {
-                    crate::spec_file::config_schema_document()
-                }
-            };
-            serde_json::to_writer_pretty(&mut *io.out, &schema)?;
-            writeln!(io.out)?;
-            Ok(Outcome::Success)
-        }
-        CommandSettings::Export {
-            source,
-            out,
-            options,
-            force,
-        } => export::run(source, &out, &options, force, io),
+/// What every command runs with besides its own settings: where to write, and the policies
+/// of topicgate.yaml.
+pub struct Context<'a> {
+    pub io: Io<'a>,
+    /// Organisation policies from topicgate.yaml (empty without one).
+    pub policies: CompiledPolicies,
+}
+
+/// Runs the command `settings` name, writing to `io`.
+pub fn run(settings: Settings, io: Io) -> Result<Outcome> {
+    let mut cx = Context {
+        io,
+        policies: settings.policies,
+    };
+    match &settings.command {
+        CommandSettings::Validate(s) => validate::run(s, &mut cx),
+        CommandSettings::Plan(s) => plan::run(s, &mut cx),
+        CommandSettings::Apply(s) => apply::run(s, &mut cx),
+        CommandSettings::Check(s) => check::run(s, &mut cx),
+        CommandSettings::Gate(s) => gate::run(s, &mut cx),
+        CommandSettings::Snapshot(s) => snapshot::run(s, &mut cx),
+        CommandSettings::Schema(kind) => schema::run(*kind, &mut cx),
+        CommandSettings::Export(s) => export::run(s, &mut cx),
     }
 }
 
@@ -255,11 +224,11 @@ pub(crate) fn describe(
 
 /// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
 /// its age).
-fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
+fn open(source: &ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
     match source {
-        ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings)?)),
+        ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings.clone())?)),
         ClusterSource::Snapshot(path) => {
-            let snapshot = crate::snapshot::read(&path)?;
+            let snapshot = crate::snapshot::read(path)?;
             let age = snapshot
                 .age(std::time::SystemTime::now())
                 .map(|a| {
@@ -275,7 +244,7 @@ fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
                 snapshot.cluster.source,
                 snapshot.taken_at
             )?;
-            Ok(Box::new(SnapshotCluster::new(&snapshot, &path)))
+            Ok(Box::new(SnapshotCluster::new(&snapshot, path)))
         }
     }
 }

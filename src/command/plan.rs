@@ -2,30 +2,22 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Context as _, Result};
 
-use super::{load_and_describe, Io, Outcome};
+use super::{load_and_describe, Context, Outcome};
 use crate::model::plan::{PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::plan::plan;
-use crate::policy::CompiledPolicies;
 use crate::render;
 use crate::settings::arguments::PlanFormat;
-use crate::settings::ClusterSource;
+use crate::settings::PlanSettings;
 
-pub fn run(
-    paths: &[PathBuf],
-    policies: &CompiledPolicies,
-    source: ClusterSource,
-    format: PlanFormat,
-    out_file: Option<&Path>,
-    exit_code: bool,
-    io: &mut Io,
-) -> Result<Outcome> {
+pub fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome> {
+    let (paths, out_file, io) = (&s.paths, s.out.as_deref(), &mut cx.io);
     if let Some(file) = out_file {
         check_plan_file(paths, file)?;
     }
-    let cluster = super::open(source, io)?;
-    let (specs, state) = load_and_describe(paths, Some(policies), &*cluster, io)?;
+    let cluster = super::open(&s.source, io)?;
+    let (specs, state) = load_and_describe(paths, Some(&cx.policies), &*cluster, io)?;
     let plan = plan(&specs, &state);
     super::log_plan(&plan);
     if let Some(file) = out_file {
@@ -34,12 +26,12 @@ pub fn run(
             .with_context(|| format!("cannot write the plan to `{}`", file.display()))?;
         log::info!("saved the plan to `{}`", file.display());
     }
-    match format {
+    match s.format {
         PlanFormat::Text => render::plan::render_text(&plan, io.out, io.palette)?,
         PlanFormat::Json => render::plan::render_json(&plan, io.out)?,
         PlanFormat::Markdown => render::plan::render_markdown(&plan, io.out)?,
     }
-    Ok(if exit_code && !plan.is_empty() {
+    Ok(if s.exit_code && !plan.is_empty() {
         Outcome::Fail
     } else {
         Outcome::Success

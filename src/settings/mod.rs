@@ -16,11 +16,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cluster::Mode;
+use crate::export::ExportOptions;
 use crate::kafka::ConnectionSettings;
 use crate::model::broker_defaults::GivenDefaults;
 use crate::model::topic_filter::TopicFilter;
 use crate::policy::CompiledPolicies;
-use crate::settings::arguments::{CheckFormat, FailOn, GateFormat, PlanFormat, ValidateFormat};
+use crate::settings::arguments::{
+    CheckFormat, FailOn, GateFormat, PlanFormat, SchemaKind, ValidateFormat,
+};
 use crate::settings::file::SettingsFileError;
 
 #[derive(Debug, thiserror::Error)]
@@ -78,48 +81,80 @@ pub enum ClusterSource {
     Snapshot(PathBuf),
 }
 
+/// The command to run, with its own settings: each command's `run` takes exactly its struct.
 #[derive(Debug)]
 pub enum CommandSettings {
-    Validate {
-        paths: Vec<PathBuf>,
-        format: ValidateFormat,
-    },
-    Plan {
-        paths: Vec<PathBuf>,
-        source: ClusterSource,
-        format: PlanFormat,
-        out: Option<PathBuf>,
-        exit_code: bool,
-    },
+    Validate(ValidateSettings),
+    Plan(PlanSettings),
     Apply(ApplySettings),
-    Check {
-        paths: Vec<PathBuf>,
-        source: ClusterSource,
-        rules: RuleSettings,
-        format: CheckFormat,
-        fail_on: FailOn,
-    },
-    Gate {
-        paths: Vec<PathBuf>,
-        source: ClusterSource,
-        rules: RuleSettings,
-        required: Vec<String>,
-        wait: Option<Duration>,
-        format: GateFormat,
-    },
-    Snapshot {
-        connection: ConnectionSettings,
-        out: Option<PathBuf>,
-    },
-    Schema(crate::settings::arguments::SchemaKind),
-    Export {
-        source: ClusterSource,
-        out: PathBuf,
-        options: crate::export::ExportOptions,
-        force: bool,
-    },
+    Check(CheckSettings),
+    Gate(GateSettings),
+    Snapshot(SnapshotSettings),
+    Schema(SchemaKind),
+    Export(ExportSettings),
 }
 
+/// `topicgate validate`: offline, never a cluster.
+#[derive(Debug)]
+pub struct ValidateSettings {
+    pub paths: Vec<PathBuf>,
+    pub format: ValidateFormat,
+}
+
+/// `topicgate plan`.
+#[derive(Debug)]
+pub struct PlanSettings {
+    pub paths: Vec<PathBuf>,
+    pub source: ClusterSource,
+    pub format: PlanFormat,
+    /// `--out FILE`: also save the plan there.
+    pub out: Option<PathBuf>,
+    /// `--exit-code`: pending changes are exit 1.
+    pub exit_code: bool,
+}
+
+/// `topicgate check`.
+#[derive(Debug)]
+pub struct CheckSettings {
+    pub paths: Vec<PathBuf>,
+    pub source: ClusterSource,
+    pub rules: RuleSettings,
+    pub format: CheckFormat,
+    pub fail_on: FailOn,
+}
+
+/// `topicgate gate`.
+#[derive(Debug)]
+pub struct GateSettings {
+    pub paths: Vec<PathBuf>,
+    pub source: ClusterSource,
+    pub rules: RuleSettings,
+    /// `--require` and the names of `--require-file`, each a valid topic name; never empty.
+    pub required: Vec<String>,
+    /// `--wait`: how long to keep polling (range-checked).
+    pub wait: Option<Duration>,
+    pub format: GateFormat,
+}
+
+/// `topicgate snapshot`: always a live cluster.
+#[derive(Debug)]
+pub struct SnapshotSettings {
+    pub connection: ConnectionSettings,
+    /// `--out FILE`, else stdout.
+    pub out: Option<PathBuf>,
+}
+
+/// `topicgate export`.
+#[derive(Debug)]
+pub struct ExportSettings {
+    pub source: ClusterSource,
+    /// The directory to write the spec files to.
+    pub out: PathBuf,
+    pub options: ExportOptions,
+    pub force: bool,
+}
+
+/// `topicgate apply`: always a live cluster.
 #[derive(Debug)]
 pub struct ApplySettings {
     pub source: ApplySource,
@@ -132,6 +167,7 @@ pub struct ApplySettings {
     pub allow_delete: bool,
 }
 
+/// What `apply` applies: a plan made now from specs, or a plan saved earlier.
 #[derive(Debug)]
 pub enum ApplySource {
     Specs(Vec<PathBuf>),

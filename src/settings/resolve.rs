@@ -13,10 +13,12 @@ use std::time::Duration;
 
 use super::env::{Environment, ProcessEnvironment, BOOTSTRAP_VAR, CLUSTER_VAR, TIMEOUT_VAR};
 use super::{
-    ApplySettings, ApplySource, ClusterSource, CommandSettings, RuleSettings, Settings,
-    SettingsError,
+    ApplySettings, ApplySource, CheckSettings, ClusterSource, CommandSettings, ExportSettings,
+    GateSettings, PlanSettings, RuleSettings, Settings, SettingsError, SnapshotSettings,
+    ValidateSettings,
 };
 use crate::cluster::Mode;
+use crate::export::ExportOptions;
 use crate::gate::parse_require_file;
 use crate::kafka::ConnectionSettings;
 use crate::model::bootstrap_servers::BootstrapServers;
@@ -138,10 +140,10 @@ impl Settings {
             env,
         };
         let command = match args.command {
-            Command::Validate(v) => CommandSettings::Validate {
+            Command::Validate(v) => CommandSettings::Validate(ValidateSettings {
                 paths: v.paths,
                 format: v.format,
-            },
+            }),
             Command::Plan(PlanArgs {
                 paths,
                 state,
@@ -149,13 +151,13 @@ impl Settings {
                 format,
                 out,
                 exit_code,
-            }) => CommandSettings::Plan {
+            }) => CommandSettings::Plan(PlanSettings {
                 paths,
                 source: cluster_source(state, connection, &context)?,
                 format,
                 out,
                 exit_code,
-            },
+            }),
             Command::Apply(a) => CommandSettings::Apply(apply_settings(a, &context)?),
             Command::Check(CheckArgs {
                 paths,
@@ -164,13 +166,13 @@ impl Settings {
                 rules,
                 format,
                 fail_on,
-            }) => CommandSettings::Check {
+            }) => CommandSettings::Check(CheckSettings {
                 paths,
                 source: cluster_source(state, connection, &context)?,
                 rules: rule_settings(rules, &context)?,
                 format,
                 fail_on,
-            },
+            }),
             Command::Gate(g) => gate_settings(g, &context)?,
             Command::Schema(s) => CommandSettings::Schema(s.of),
             Command::Export(e) => {
@@ -184,21 +186,21 @@ impl Settings {
                     })
                     .transpose()
                 };
-                CommandSettings::Export {
+                CommandSettings::Export(ExportSettings {
                     source: cluster_source(e.state, e.connection, &context)?,
                     out: e.out,
-                    options: crate::export::ExportOptions {
+                    options: ExportOptions {
                         include: regex("--include", e.include)?,
                         exclude: regex("--exclude", e.exclude)?,
                         internal: e.internal,
                     },
                     force: e.force,
-                }
+                })
             }
-            Command::Snapshot(s) => CommandSettings::Snapshot {
+            Command::Snapshot(s) => CommandSettings::Snapshot(SnapshotSettings {
                 connection: connection_settings(s.connection, &context)?,
                 out: s.out,
-            },
+            }),
         };
         Ok(Settings {
             command,
@@ -226,14 +228,14 @@ fn gate_settings(g: GateArgs, context: &FileContext) -> Result<CommandSettings, 
         .wait
         .map(|w| duration_setting(&format!("`--wait {w}`"), &w, WAIT_RANGE))
         .transpose()?;
-    Ok(CommandSettings::Gate {
+    Ok(CommandSettings::Gate(GateSettings {
         paths: g.paths,
         source: cluster_source(g.state, g.connection, context)?,
         rules: rule_settings(g.rules, context)?,
         required,
         wait,
         format: g.format,
-    })
+    }))
 }
 
 fn rule_settings(r: RuleArgs, context: &FileContext) -> Result<RuleSettings, SettingsError> {
@@ -409,10 +411,10 @@ mod tests {
 
     fn connection(config: Settings) -> ConnectionSettings {
         match config.command {
-            CommandSettings::Plan {
+            CommandSettings::Plan(PlanSettings {
                 source: ClusterSource::Live(c),
                 ..
-            } => c,
+            }) => c,
             other => panic!("not a live plan: {other:?}"),
         }
     }
@@ -577,7 +579,7 @@ mod tests {
         }
         let gate = |wait: &str| {
             resolve(&["gate", "--require", "a", "--wait", wait], &boot).map(|c| match c.command {
-                CommandSettings::Gate { wait, .. } => wait,
+                CommandSettings::Gate(GateSettings { wait, .. }) => wait,
                 _ => unreachable!(),
             })
         };
