@@ -16,10 +16,10 @@ fn main() -> ExitCode {
     // Colour is decided here, once, for both streams (and the log lines on stderr).
     let palette = Palette::decide(args.color, std::io::stdout().is_terminal());
     let err_palette = Palette::decide(args.color, std::io::stderr().is_terminal());
-    init_logging(args.verbose, err_palette);
     let result = Settings::from_arguments(args)
         .map_err(anyhow::Error::from)
         .and_then(|config| {
+            init_logging(&config.log, err_palette);
             // A reader that goes away (`| head -1`) makes output vanish, not the outcome: the
             // command runs to its end and its exit code is what it found or did.
             let mut out = Stream::new(std::io::stdout().lock(), "stdout");
@@ -82,14 +82,10 @@ fn color_flag(args: impl Iterator<Item = std::ffi::OsString>) -> ColorChoice {
     choice
 }
 
-fn init_logging(verbose: u8, err_palette: Palette) {
-    let level = match verbose {
-        0 => "warn",
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
-    };
-    env_logger::Builder::from_env(env_logger::Env::new().filter_or("TOPICGATE_LOG", level))
+/// Logs to stderr with `filter` (resolved with the settings: `-v`, else `TOPICGATE_LOG`).
+fn init_logging(filter: &str, err_palette: Palette) {
+    env_logger::Builder::new()
+        .parse_filters(filter)
         .format_timestamp(None)
         .write_style(if err_palette.color {
             env_logger::WriteStyle::Always

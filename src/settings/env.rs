@@ -25,3 +25,5 @@ impl Environment for std::collections::BTreeMap<String, String> {
 pub const CLUSTER_VAR: &str = "TOPICGATE_CLUSTER";
 pub const BOOTSTRAP_VAR: &str = "TOPICGATE_BOOTSTRAP_SERVERS";
 pub const TIMEOUT_VAR: &str = "TOPICGATE_TIMEOUT";
+/// An env_logger filter; `-v` beats it.
+pub const LOG_VAR: &str = "TOPICGATE_LOG";

@@ -86,7 +86,6 @@ pub enum SettingsFileError {
     NoFile(String),
 }
 
-/// Reads `path`, or `./topicgate.yaml` when no path is given and it exists.
 /// A loaded topicgate.yaml with its policies compiled.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -95,6 +94,8 @@ pub struct Loaded {
     pub policies: CompiledPolicies,
 }
 
+/// Reads `path`, or `./topicgate.yaml` when no path is given and it exists (the only I/O of
+/// the settings: `from_text` and `Settings::resolve` do none).
 pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, SettingsFileError> {
     let path = match path {
         Some(p) => p.to_path_buf(),
@@ -110,8 +111,13 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, SettingsFileError> {
         path: path.clone(),
         source,
     })?;
+    from_text(path, &text).map(Some)
+}
+
+/// Parses and validates `text`, the contents of topicgate.yaml at `path`: every problem at once.
+pub fn from_text(path: PathBuf, text: &str) -> Result<Loaded, SettingsFileError> {
     // Every problem at once: repeated keys, then what parsing or validation finds.
-    let problems = duplicates(&path, &text);
+    let problems = duplicates(&path, text);
     let merge = |mut problems: Vec<Problem>, e: SettingsFileError| match e {
         // serde_yaml refuses a repeated struct field by itself; the repeat is reported already.
         SettingsFileError::Invalid { message, .. }
@@ -138,22 +144,22 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, SettingsFileError> {
         }
         other => other,
     };
-    let file = match parse(&path, &text) {
+    let file = match parse(&path, text) {
         Ok(file) => file,
         Err(e) => return Err(merge(problems, e)),
     };
-    let policies = match validate(&path, &text, &file) {
+    let policies = match validate(&path, text, &file) {
         Ok(policies) => policies,
         Err(e) => return Err(merge(problems, e)),
     };
     if !problems.is_empty() {
         return Err(SettingsFileError::Problems { path, problems });
     }
-    Ok(Some(Loaded {
+    Ok(Loaded {
         path,
         file,
         policies,
-    }))
+    })
 }
 
 /// Every repeated key, wherever it is. A map keeps the last of repeated keys, so a repeat would

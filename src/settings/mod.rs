@@ -71,6 +71,8 @@ pub struct Settings {
     pub command: CommandSettings,
     /// Organisation policies from topicgate.yaml (empty without one).
     pub policies: CompiledPolicies,
+    /// The log filter (env_logger syntax): `-v…`, else `TOPICGATE_LOG`, else `warn`.
+    pub log: String,
 }
 
 /// Where a read-only command gets the cluster state from.

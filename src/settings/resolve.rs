@@ -7,11 +7,19 @@
 //! selected cluster of topicgate.yaml, then the default. A variable is only a fallback: it never
 //! conflicts with a flag, never redirects a named cluster to another address, and commands
 //! that need no cluster (`validate`, `schema`) never read the cluster settings at all.
+//!
+//! `resolve` does no I/O (bar `gate --require-file`): topicgate.yaml is read by `file::load`
+//! and passed in, the environment comes through `Environment`. Colour is not resolved here: it
+//! is decided once at the edge from `--color`, `NO_COLOR` and the terminal (`Palette::decide`),
+//! before these settings exist, because clap's own errors and a failed resolve's error line are
+//! coloured by it too. `-v` beats `TOPICGATE_LOG` like every flag beats its variable.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::env::{Environment, ProcessEnvironment, BOOTSTRAP_VAR, CLUSTER_VAR, TIMEOUT_VAR};
+use super::env::{
+    Environment, ProcessEnvironment, BOOTSTRAP_VAR, CLUSTER_VAR, LOG_VAR, TIMEOUT_VAR,
+};
 use super::{
     ApplySettings, ApplySource, CheckSettings, ClusterSource, CommandSettings, ExportSettings,
     GateSettings, PlanSettings, RuleSettings, Settings, SettingsError, SnapshotSettings,
@@ -41,6 +49,26 @@ pub const WAIT_RANGE: (Duration, Duration, &str) = (
     Duration::from_secs(24 * 3600),
     "from 0s to 24h",
 );
+
+/// The log filter (env_logger syntax): `-v` given (info, `-vv` debug, `-vvv` trace) beats
+/// `TOPICGATE_LOG`, as every flag beats its variable; without either, warnings only.
+/// N.B. the variable can say more than the flag (`topicgate=debug,librdkafka=off`), but an
+/// explicit `-v` is the user asking now; a variable may be left over from another shell.
+fn log_filter(verbose: u8, env: &dyn Environment) -> String {
+    let level = match verbose {
+        0 => None,
+        1 => Some("info"),
+        2 => Some("debug"),
+        _ => Some("trace"),
+    };
+    match level {
+        Some(level) => level.to_string(),
+        None => env
+            .var(LOG_VAR)
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "warn".to_string()),
+    }
+}
 
 /// A setting's non-empty value from a flag, else from its environment variable, and how to
 /// name it in a message (`--timeout 2h`, `TOPICGATE_TIMEOUT=2h`).
@@ -115,14 +143,21 @@ impl FileContext<'_> {
 }
 
 impl Settings {
+    /// Reads topicgate.yaml (`--config FILE`, else `./topicgate.yaml` if present) and resolves
+    /// `args` with the process environment.
     pub fn from_arguments(args: Arguments) -> Result<Settings, SettingsError> {
-        Settings::resolve(args, &ProcessEnvironment)
+        let loaded = file::load(args.config.as_deref())?;
+        Settings::resolve(args, &ProcessEnvironment, loaded)
     }
 
-    /// Checks and resolves `args` with `env` as the environment (flag > environment >
-    /// topicgate.yaml > default).
-    pub fn resolve(args: Arguments, env: &dyn Environment) -> Result<Settings, SettingsError> {
-        let loaded = file::load(args.config.as_deref())?;
+    /// Checks and resolves `args` with `env` as the environment and `loaded` as topicgate.yaml
+    /// (flag > environment > topicgate.yaml > default). No I/O but `gate --require-file`.
+    pub fn resolve(
+        args: Arguments,
+        env: &dyn Environment,
+        loaded: Option<file::Loaded>,
+    ) -> Result<Settings, SettingsError> {
+        let log = log_filter(args.verbose, env);
         // An empty `--cluster` or TOPICGATE_CLUSTER means none.
         let cluster_name = flag_or_env(args.cluster, "--cluster", env, CLUSTER_VAR)
             .map(|(shown, name)| (name, shown));
@@ -205,6 +240,7 @@ impl Settings {
         Ok(Settings {
             command,
             policies: context.policies,
+            log,
         })
     }
 }
@@ -397,16 +433,14 @@ mod tests {
 
     /// Resolves `args` (after `topicgate`) with `env`, and `FILE` as topicgate.yaml.
     fn resolve(args: &[&str], env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("topicgate.yaml");
-        std::fs::write(&file, FILE).unwrap();
-        let mut argv = vec!["topicgate", "--config", file.to_str().unwrap()];
+        let file = file::from_text(PathBuf::from("topicgate.yaml"), FILE).unwrap();
+        let mut argv = vec!["topicgate"];
         argv.extend(args);
         let env: BTreeMap<String, String> = env
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Settings::resolve(Arguments::try_parse_from(argv).unwrap(), &env)
+        Settings::resolve(Arguments::try_parse_from(argv).unwrap(), &env, Some(file))
     }
 
     fn connection(config: Settings) -> ConnectionSettings {
@@ -507,7 +541,7 @@ mod tests {
             .collect();
         // (Unit tests run in the package root, which has no topicgate.yaml.)
         assert!(!std::path::Path::new(file::DEFAULT_FILE).exists());
-        let err = Settings::resolve(args, &env).unwrap_err().to_string();
+        let err = Settings::resolve(args, &env, None).unwrap_err().to_string();
         assert!(
             err.starts_with("`TOPICGATE_CLUSTER=nope` needs a `topicgate.yaml`"),
             "{err}"
