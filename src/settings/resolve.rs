@@ -8,6 +8,19 @@
 //! conflicts with a flag, never redirects a named cluster to another address, and commands
 //! that need no cluster (`validate`, `schema`) never read the cluster settings at all.
 //!
+//! | setting | flag | environment | topicgate.yaml | default |
+//! |---|---|---|---|---|
+//! | bootstrap servers | `--bootstrap-servers` | `TOPICGATE_BOOTSTRAP_SERVERS` (never redirects a named cluster) | `clusters.<c>.bootstrap_servers` | none: an error, for commands that need a cluster |
+//! | cluster source | `--state FILE` (beats any variable) | — | — | live |
+//! | cluster name | `--cluster` | `TOPICGATE_CLUSTER` (empty: none) | — | none |
+//! | timeout | `--timeout` | `TOPICGATE_TIMEOUT` | — | 30s (range-checked) |
+//! | client properties | `-X key=value` | `secret_properties` values | `properties` | — |
+//! | log filter | `-v…` | `TOPICGATE_LOG` | — | warn |
+//! | ignore patterns | `--ignore` (added) | — | `ignore:` | none |
+//! | broker defaults | `--broker-defaults` | — | `clusters.<c>.broker_defaults` | the broker's (which beat both) |
+//!
+//! The `test!` table at the end of this file has a row for each cell.
+//!
 //! `resolve` does no I/O (bar `gate --require-file`): topicgate.yaml is read by `file::load`
 //! and passed in, the environment comes through `Environment`. Colour is not resolved here: it
 //! is decided once at the edge from `--color`, `NO_COLOR` and the terminal (`Palette::decide`),
@@ -427,8 +440,10 @@ mod tests {
     bootstrap_servers: file-host:9092
     properties: {client.id: from-file, sasl.username: alice}
     secret_properties: {sasl.password: TG_PW}
+    broker_defaults: {partitions: 2}
   open:
     properties: {client.id: open}
+ignore: ['^tmp[.]']
 ";
 
     /// Resolves `args` (after `topicgate`) with `env`, and `FILE` as topicgate.yaml.
@@ -634,5 +649,438 @@ mod tests {
         assert!(resolve(&["plan", "--state", "s.json"], &env).is_ok());
         // A snapshot is not a cluster connection: a variable cannot conflict with `--state`.
         assert!(resolve(&["export", "--state", "s.json"], &[(BOOT, "h:1")]).is_ok());
+    }
+
+    // The precedence table, one row per test (as just's `config.rs`): `topicgate ARGS` with the
+    // environment ENV and `FILE` as topicgate.yaml resolves SETTING to WANT, or fails with an
+    // error containing ERROR. Every setting: flag > environment > topicgate.yaml > default.
+    macro_rules! test {
+        (
+            name: $name:ident,
+            args: [$($arg:expr),* $(,)?],
+            $(env: {$($var:expr => $val:expr),* $(,)?},)?
+            setting: $setting:ident,
+            want: $want:expr $(,)?
+        ) => {
+            #[test]
+            fn $name() {
+                let env: &[(&str, &str)] = &[$($(($var, $val)),*)?];
+                let settings = resolve(&[$($arg),*], env)
+                    .unwrap_or_else(|e| panic!("{:?} did not resolve: {e}", [$($arg),*]));
+                assert_eq!(table::$setting(&settings), $want);
+            }
+        };
+        (
+            name: $name:ident,
+            args: [$($arg:expr),* $(,)?],
+            $(env: {$($var:expr => $val:expr),* $(,)?},)?
+            error: $want:expr $(,)?
+        ) => {
+            #[test]
+            fn $name() {
+                let env: &[(&str, &str)] = &[$($(($var, $val)),*)?];
+                let err = resolve(&[$($arg),*], env).expect_err("an error").to_string();
+                assert!(err.contains($want), "{err}");
+            }
+        };
+    }
+
+    /// The settings the table reads, each as text.
+    mod table {
+        use super::*;
+
+        fn connection(s: &Settings) -> Option<&ConnectionSettings> {
+            let source = match &s.command {
+                CommandSettings::Plan(p) => &p.source,
+                CommandSettings::Check(c) => &c.source,
+                CommandSettings::Gate(g) => &g.source,
+                CommandSettings::Export(e) => &e.source,
+                CommandSettings::Apply(a) => return Some(&a.connection),
+                CommandSettings::Snapshot(s) => return Some(&s.connection),
+                CommandSettings::Validate(_) | CommandSettings::Schema(_) => return None,
+            };
+            match source {
+                ClusterSource::Live(c) => Some(c),
+                ClusterSource::Snapshot(_) => None,
+            }
+        }
+
+        fn rules(s: &Settings) -> &RuleSettings {
+            match &s.command {
+                CommandSettings::Check(c) => &c.rules,
+                CommandSettings::Gate(g) => &g.rules,
+                other => panic!("no rules: {other:?}"),
+            }
+        }
+
+        fn property(s: &Settings, key: &str) -> String {
+            connection(s)
+                .and_then(|c| value(c, key))
+                .unwrap_or("none")
+                .to_string()
+        }
+
+        pub(super) fn bootstrap(s: &Settings) -> String {
+            connection(s).map_or("none".into(), |c| c.bootstrap_servers.clone())
+        }
+
+        pub(super) fn timeout(s: &Settings) -> String {
+            connection(s).map_or("none".into(), |c| {
+                humantime::format_duration(c.timeout).to_string()
+            })
+        }
+
+        pub(super) fn client_id(s: &Settings) -> String {
+            property(s, "client.id")
+        }
+
+        pub(super) fn password(s: &Settings) -> String {
+            property(s, "sasl.password")
+        }
+
+        /// Live (and its address), or the snapshot file.
+        pub(super) fn source(s: &Settings) -> String {
+            let source = match &s.command {
+                CommandSettings::Plan(p) => &p.source,
+                CommandSettings::Check(c) => &c.source,
+                CommandSettings::Gate(g) => &g.source,
+                CommandSettings::Export(e) => &e.source,
+                CommandSettings::Apply(_) | CommandSettings::Snapshot(_) => {
+                    return format!("live {}", bootstrap(s))
+                }
+                CommandSettings::Validate(_) | CommandSettings::Schema(_) => return "none".into(),
+            };
+            match source {
+                ClusterSource::Live(c) => format!("live {}", c.bootstrap_servers),
+                ClusterSource::Snapshot(file) => format!("snapshot {}", file.display()),
+            }
+        }
+
+        pub(super) fn log(s: &Settings) -> String {
+            s.log.clone()
+        }
+
+        /// Which of a few names the rules ignore.
+        pub(super) fn ignored(s: &Settings) -> String {
+            let filter = &rules(s).filter;
+            let names = ["tmp.a", "flag.a", "orders"];
+            let ignored: Vec<&str> = names.into_iter().filter(|n| filter.ignores(n)).collect();
+            ignored.join(" ")
+        }
+
+        /// The default partition count `check` assumes for a broker that does not say, and
+        /// where it came from.
+        pub(super) fn default_partitions(s: &Settings) -> String {
+            let r = rules(s);
+            let resolved = crate::model::broker_defaults::ResolvedDefaults::resolve(
+                &Default::default(),
+                &r.flag_defaults,
+                &r.file_defaults,
+            );
+            format!(
+                "{:?} {:?}",
+                resolved.partitions.value, resolved.partitions.source
+            )
+        }
+
+        pub(super) fn wait(s: &Settings) -> String {
+            match &s.command {
+                CommandSettings::Gate(g) => g
+                    .wait
+                    .map_or("none".into(), |w| humantime::format_duration(w).to_string()),
+                other => panic!("not gate: {other:?}"),
+            }
+        }
+
+        /// The command's name, for rows that only need it to resolve.
+        pub(super) fn command(s: &Settings) -> String {
+            let name = match &s.command {
+                CommandSettings::Validate(_) => "validate",
+                CommandSettings::Plan(_) => "plan",
+                CommandSettings::Apply(_) => "apply",
+                CommandSettings::Check(_) => "check",
+                CommandSettings::Gate(_) => "gate",
+                CommandSettings::Snapshot(_) => "snapshot",
+                CommandSettings::Schema(_) => "schema",
+                CommandSettings::Export(_) => "export",
+            };
+            name.into()
+        }
+    }
+
+    // Bootstrap servers: `--bootstrap-servers` > `TOPICGATE_BOOTSTRAP_SERVERS` > the selected
+    // cluster's `bootstrap_servers` > none (an error, for commands that need a cluster).
+    test! {
+        name: bootstrap_flag_beats_env,
+        args: ["plan", "--bootstrap-servers", "flag-host:1"],
+        env: {BOOT => "env-host:1"},
+        setting: bootstrap,
+        want: "flag-host:1",
+    }
+    test! {
+        name: bootstrap_env_without_a_cluster,
+        args: ["plan"],
+        env: {BOOT => "env-host:1"},
+        setting: bootstrap,
+        want: "env-host:1",
+    }
+    test! {
+        name: bootstrap_flag_beats_file,
+        args: ["--cluster", "prod", "plan", "--bootstrap-servers", "flag-host:1"],
+        env: {BOOT => "env-host:1", "TG_PW" => "pw"},
+        setting: bootstrap,
+        want: "flag-host:1",
+    }
+    test! {
+        name: bootstrap_from_file,
+        args: ["--cluster", "prod", "plan"],
+        env: {"TG_PW" => "pw"},
+        setting: bootstrap,
+        want: "file-host:9092",
+    }
+    test! {
+        name: bootstrap_env_agreeing_with_file,
+        args: ["--cluster", "prod", "check"],
+        env: {BOOT => " file-host:9092", "TG_PW" => "pw"},
+        setting: bootstrap,
+        want: "file-host:9092",
+    }
+    test! {
+        name: bootstrap_env_fills_a_cluster_without_one,
+        args: ["--cluster", "open", "snapshot"],
+        env: {BOOT => "env-host:1"},
+        setting: bootstrap,
+        want: "env-host:1",
+    }
+    test! {
+        name: bootstrap_env_never_redirects_a_named_cluster,
+        args: ["apply", "--yes"],
+        env: {CLUSTER_VAR => "prod", BOOT => "elsewhere:9092", "TG_PW" => "pw"},
+        error: "`TOPICGATE_BOOTSTRAP_SERVERS` is set (`elsewhere:9092`)",
+    }
+    test! {
+        name: bootstrap_empty_flag_is_unset,
+        args: ["gate", "--require", "a", "--bootstrap-servers", " "],
+        env: {BOOT => "env-host:1"},
+        setting: bootstrap,
+        want: "env-host:1",
+    }
+    test! {
+        name: bootstrap_default_is_an_error,
+        args: ["export"],
+        error: "no cluster given",
+    }
+
+    // Cluster name: `--cluster` > `TOPICGATE_CLUSTER` > none (an empty value is none).
+    test! {
+        name: cluster_flag_beats_env,
+        args: ["--cluster", "prod", "plan", "--bootstrap-servers", "h:1"],
+        env: {CLUSTER_VAR => "open", "TG_PW" => "pw"},
+        setting: client_id,
+        want: "from-file",
+    }
+    test! {
+        name: cluster_from_env,
+        args: ["plan"],
+        env: {CLUSTER_VAR => "open", BOOT => "h:1"},
+        setting: client_id,
+        want: "open",
+    }
+    test! {
+        name: cluster_empty_flag_is_unset,
+        args: ["--cluster", "", "plan"],
+        env: {CLUSTER_VAR => "open", BOOT => "h:1"},
+        setting: client_id,
+        want: "open",
+    }
+    test! {
+        name: cluster_default_is_none,
+        args: ["plan"],
+        env: {CLUSTER_VAR => "", BOOT => "h:1"},
+        setting: client_id,
+        want: "none",
+    }
+    test! {
+        name: cluster_unknown_is_an_error_for_a_live_command,
+        args: ["check"],
+        env: {CLUSTER_VAR => "nope", BOOT => "h:1"},
+        error: "no cluster `nope`",
+    }
+
+    // Timeout: `--timeout` > `TOPICGATE_TIMEOUT` > 30s.
+    test! {
+        name: timeout_flag_beats_env,
+        args: ["plan", "--timeout", "10s"],
+        env: {BOOT => "h:1", TIMEOUT_VAR => "45s"},
+        setting: timeout,
+        want: "10s",
+    }
+    test! {
+        name: timeout_from_env,
+        args: ["apply"],
+        env: {BOOT => "h:1", TIMEOUT_VAR => "45s"},
+        setting: timeout,
+        want: "45s",
+    }
+    test! {
+        name: timeout_default,
+        args: ["snapshot"],
+        env: {BOOT => "h:1"},
+        setting: timeout,
+        want: "30s",
+    }
+
+    // Client properties: `-X` > `secret_properties` (from the environment) > `properties`.
+    test! {
+        name: property_from_file,
+        args: ["--cluster", "prod", "plan"],
+        env: {"TG_PW" => "pw"},
+        setting: client_id,
+        want: "from-file",
+    }
+    test! {
+        name: property_flag_beats_file,
+        args: ["--cluster", "prod", "plan", "-X", "client.id=flag"],
+        env: {"TG_PW" => "pw"},
+        setting: client_id,
+        want: "flag",
+    }
+    test! {
+        name: secret_property_from_env,
+        args: ["--cluster", "prod", "plan"],
+        env: {"TG_PW" => "from-env"},
+        setting: password,
+        want: "from-env",
+    }
+    test! {
+        name: secret_property_flag_beats_env,
+        args: ["--cluster", "prod", "plan", "-X", "sasl.password=flag-pw"],
+        env: {"TG_PW" => "from-env"},
+        setting: password,
+        want: "flag-pw",
+    }
+    test! {
+        name: secret_property_missing_variable_is_an_error,
+        args: ["--cluster", "prod", "plan"],
+        error: "environment variable `TG_PW`",
+    }
+
+    // Cluster source: an explicit `--state FILE` is offline, whatever the environment says.
+    test! {
+        name: state_beats_env_bootstrap,
+        args: ["plan", "--state", "s.json"],
+        env: {BOOT => "h:1"},
+        setting: source,
+        want: "snapshot s.json",
+    }
+    test! {
+        name: state_ignores_a_broken_environment,
+        args: ["plan", "--state", "s.json"],
+        env: {CLUSTER_VAR => "nope", BOOT => "::", TIMEOUT_VAR => "100y"},
+        setting: source,
+        want: "snapshot s.json",
+    }
+    test! {
+        name: state_default_is_live,
+        args: ["export"],
+        env: {BOOT => "h:1"},
+        setting: source,
+        want: "live h:1",
+    }
+
+    // Offline commands never read the cluster settings.
+    test! {
+        name: validate_with_a_broken_environment,
+        args: ["validate"],
+        env: {CLUSTER_VAR => "nope", BOOT => "::", TIMEOUT_VAR => "100y"},
+        setting: command,
+        want: "validate",
+    }
+    test! {
+        name: schema_with_a_broken_environment,
+        args: ["--cluster", "nope", "schema", "config"],
+        env: {BOOT => "::", TIMEOUT_VAR => "100y"},
+        setting: command,
+        want: "schema",
+    }
+
+    // Log filter: `-v…` > `TOPICGATE_LOG` > warn.
+    test! {
+        name: log_flag_beats_env,
+        args: ["-v", "validate"],
+        env: {LOG_VAR => "error"},
+        setting: log,
+        want: "info",
+    }
+    test! {
+        name: log_flag_counts,
+        args: ["validate", "-vvv"],
+        env: {LOG_VAR => "error"},
+        setting: log,
+        want: "trace",
+    }
+    test! {
+        name: log_from_env,
+        args: ["validate"],
+        env: {LOG_VAR => "topicgate=debug"},
+        setting: log,
+        want: "topicgate=debug",
+    }
+    test! {
+        name: log_default,
+        args: ["validate"],
+        env: {LOG_VAR => " "},
+        setting: log,
+        want: "warn",
+    }
+
+    // Ignore patterns: topicgate.yaml's `ignore:` and every `--ignore`, together.
+    test! {
+        name: ignore_from_file,
+        args: ["check", "--state", "s.json"],
+        setting: ignored,
+        want: "tmp.a",
+    }
+    test! {
+        name: ignore_flag_adds_to_file,
+        args: ["gate", "--require", "a", "--state", "s.json", "--ignore", "^flag[.]"],
+        setting: ignored,
+        want: "tmp.a flag.a",
+    }
+
+    // Broker defaults (for brokers that do not say): `--broker-defaults` > the cluster's
+    // `broker_defaults` > unknown. (The broker's own values beat both: model/broker_defaults.)
+    test! {
+        name: broker_defaults_flag_beats_file,
+        args: ["--cluster", "prod", "check", "--state", "s.json", "--broker-defaults", "partitions=5,replication_factor=1"],
+        setting: default_partitions,
+        want: "Some(5) Flag",
+    }
+    test! {
+        name: broker_defaults_from_file,
+        args: ["check", "--state", "s.json"],
+        env: {CLUSTER_VAR => "prod"},
+        setting: default_partitions,
+        want: "Some(2) ConfigFile",
+    }
+    test! {
+        name: broker_defaults_default_unknown,
+        args: ["check", "--state", "s.json"],
+        setting: default_partitions,
+        want: "None Unknown",
+    }
+
+    // `gate --wait`: the flag, else no waiting.
+    test! {
+        name: wait_flag,
+        args: ["gate", "--require", "a", "--bootstrap-servers", "h:1", "--wait", "5m"],
+        setting: wait,
+        want: "5m",
+    }
+    test! {
+        name: wait_default,
+        args: ["gate", "--require", "a", "--state", "s.json"],
+        setting: wait,
+        want: "none",
     }
 }
