@@ -20,6 +20,7 @@ pub mod check;
 pub mod cluster;
 pub mod command;
 pub mod diff;
+pub mod error;
 pub mod export;
 #[cfg(test)]
 mod fixtures;
@@ -30,6 +31,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod render;
+pub mod run;
 pub mod settings;
 pub mod snapshot;
 pub mod spec_file;

@@ -1,14 +1,13 @@
 //! `topicgate check`: specs -> describe -> check -> render findings.
 
-use anyhow::Result;
-
 use super::{load_and_describe, Context, Outcome};
 use crate::check::check;
+use crate::error::Error;
 use crate::render;
 use crate::settings::arguments::{CheckFormat, FailOn};
 use crate::settings::CheckSettings;
 
-pub fn run(s: &CheckSettings, cx: &mut Context) -> Result<Outcome> {
+pub fn run(s: &CheckSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
     let cluster = super::open(&s.source, io)?;
     let (specs, state) = load_and_describe(&s.paths, None, &*cluster, io)?;

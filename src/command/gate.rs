@@ -8,15 +8,14 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Result};
-
 use super::{load_and_try_describe, Context, Outcome};
+use crate::error::Error;
 use crate::gate::{gate, GateReport};
 use crate::render;
 use crate::settings::arguments::GateFormat;
 use crate::settings::GateSettings;
 
-pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome> {
+pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (rules, required, wait, io) = (&s.rules, &s.required, s.wait, &mut cx.io);
     let start = Instant::now();
     let deadline = start + wait.unwrap_or_default();
@@ -55,10 +54,12 @@ pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome> {
                             )?;
                             break report;
                         }
-                        None => bail!(
-                            "the cluster did not answer within the `--wait` of {}: {e}",
-                            humantime::format_duration(wait.unwrap_or_default())
-                        ),
+                        None => {
+                            return Err(Error::NoAnswer {
+                                wait: wait.unwrap_or_default(),
+                                last: e,
+                            })
+                        }
                     }
                 }
                 render::gate_report::no_answer_line(&e, deadline.saturating_duration_since(now))

@@ -1,5 +1,6 @@
 //! The commands: each runs the pipeline stages it needs and hands results to the renderers.
-//! `run` returns the outcome that `main` maps to an exit code; errors are exit 2.
+//! `run` returns the outcome (exit 0 or 1) or the error (exit 2) that `run.rs` maps to an exit
+//! code.
 
 mod apply;
 mod check;
@@ -13,9 +14,9 @@ mod validate;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Result;
-
 use crate::cluster::Cluster;
+use crate::error::Error;
+pub use crate::error::Outcome;
 use crate::kafka::KafkaCluster;
 use crate::load::{load, Loaded};
 use crate::model::topic_spec::SpecSet;
@@ -23,15 +24,6 @@ use crate::policy::CompiledPolicies;
 use crate::render::{self, Palette};
 use crate::settings::{ClusterSource, CommandSettings, Settings};
 use crate::snapshot::SnapshotCluster;
-
-/// What a command that ran to the end found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Nothing that fails the gate: exit 0.
-    Success,
-    /// Findings, invalid specs (validate), pending changes with `--exit-code`: exit 1.
-    Fail,
-}
 
 /// Output streams: results go to `out`, logs, progress and prompts to `err`.
 pub struct Io<'a> {
@@ -51,7 +43,7 @@ pub struct Context<'a> {
 }
 
 /// Runs the command `settings` name, writing to `io`.
-pub fn run(settings: Settings, io: Io) -> Result<Outcome> {
+pub fn run(settings: Settings, io: Io) -> Result<Outcome, Error> {
     let mut cx = Context {
         io,
         policies: settings.policies,
@@ -69,7 +61,10 @@ pub fn run(settings: Settings, io: Io) -> Result<Outcome> {
 }
 
 /// Reports a spec load: diagnostics go to stderr, and invalid specs are an error.
-fn report_specs(loaded: Result<Loaded, crate::load::LoadError>, io: &mut Io) -> Result<SpecSet> {
+fn report_specs(
+    loaded: Result<Loaded, crate::load::LoadError>,
+    io: &mut Io,
+) -> Result<SpecSet, Error> {
     match loaded {
         Ok(Loaded { specs, warnings }) => {
             log_loaded(&specs);
@@ -78,17 +73,14 @@ fn report_specs(loaded: Result<Loaded, crate::load::LoadError>, io: &mut Io) -> 
         }
         Err(e) => {
             render::diagnostics::render_text(&e.diagnostics, io.err, io.err_palette)?;
-            anyhow::bail!(
-                "{} error(s) in the specs; nothing was changed on the cluster",
-                render::diagnostics::errors(&e.diagnostics)
-            )
+            Err(Error::Specs(render::diagnostics::errors(&e.diagnostics)))
         }
     }
 }
 
 /// Holds specs to the policies, for commands that change the cluster: findings go to stderr,
 /// and a policy error stops the command before anything is changed.
-fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<SpecSet> {
+fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<SpecSet, Error> {
     let findings = policies.evaluate_specs(&specs);
     render::findings::render_lines(&findings, io.err, io.err_palette, true)?;
     let errors = findings
@@ -96,7 +88,7 @@ fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<Sp
         .filter(|f| f.severity == crate::model::diagnostic::Severity::Error)
         .count();
     if errors > 0 {
-        anyhow::bail!("{errors} policy error(s) in the specs (topicgate.yaml); nothing was changed on the cluster");
+        return Err(Error::PolicyErrors(errors));
     }
     Ok(specs)
 }
@@ -110,7 +102,7 @@ fn load_and_describe(
     policies: Option<&CompiledPolicies>,
     cluster: &dyn Cluster,
     io: &mut Io,
-) -> Result<(SpecSet, crate::model::cluster_state::ClusterState)> {
+) -> Result<(SpecSet, crate::model::cluster_state::ClusterState), Error> {
     let (specs, state) = load_and_try_describe(paths, policies, cluster, io)?;
     Ok((specs, state?))
 }
@@ -122,10 +114,13 @@ fn load_and_try_describe(
     policies: Option<&CompiledPolicies>,
     cluster: &dyn Cluster,
     io: &mut Io,
-) -> Result<(
-    SpecSet,
-    Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError>,
-)> {
+) -> Result<
+    (
+        SpecSet,
+        Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError>,
+    ),
+    Error,
+> {
     let (loaded, state) = std::thread::scope(|scope| {
         let loading = scope.spawn(|| load(paths));
         let state = describe(cluster);
@@ -224,7 +219,7 @@ pub(crate) fn describe(
 
 /// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
 /// its age).
-fn open(source: &ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
+fn open(source: &ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>, Error> {
     match source {
         ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings.clone())?)),
         ClusterSource::Snapshot(path) => {

@@ -2,16 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
-
 use super::{load_and_describe, Context, Outcome};
+use crate::error::Error;
 use crate::model::plan::{PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::plan::plan;
 use crate::render;
 use crate::settings::arguments::PlanFormat;
 use crate::settings::PlanSettings;
 
-pub fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome> {
+pub fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (paths, out_file, io) = (&s.paths, s.out.as_deref(), &mut cx.io);
     if let Some(file) = out_file {
         check_plan_file(paths, file)?;
@@ -22,8 +21,10 @@ pub fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome> {
     super::log_plan(&plan);
     if let Some(file) = out_file {
         let json = serde_json::to_vec_pretty(&plan)?;
-        std::fs::write(file, json)
-            .with_context(|| format!("cannot write the plan to `{}`", file.display()))?;
+        std::fs::write(file, json).map_err(|source| Error::WritePlan {
+            file: file.to_path_buf(),
+            source,
+        })?;
         log::info!("saved the plan to `{}`", file.display());
     }
     match s.format {
@@ -40,12 +41,12 @@ pub fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome> {
 
 /// `--out FILE` may write a new file or replace an earlier plan (or an empty file); never a spec
 /// file, a file the loader would read as one next time, or any other existing file.
-fn check_plan_file(paths: &[PathBuf], file: &Path) -> Result<()> {
-    let refuse = |why: String| -> Result<()> {
-        bail!(
-            "refusing to write the plan to `{}`: it {why}; nothing was written (choose a file outside the spec directories, named for example `plan.json`)",
-            file.display()
-        )
+fn check_plan_file(paths: &[PathBuf], file: &Path) -> Result<(), Error> {
+    let refuse = |why: String| {
+        Err(Error::PlanFileRefused {
+            file: file.to_path_buf(),
+            why,
+        })
     };
     if let Some(why) = crate::load::read_as_spec(paths, file) {
         return refuse(why);

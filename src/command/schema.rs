@@ -1,11 +1,10 @@
 //! `topicgate schema`: print the JSON Schema of spec files or of topicgate.yaml.
 
-use anyhow::Result;
-
 use super::{Context, Outcome};
+use crate::error::Error;
 use crate::settings::arguments::SchemaKind;
 
-pub fn run(kind: SchemaKind, cx: &mut Context) -> Result<Outcome> {
+pub fn run(kind: SchemaKind, cx: &mut Context) -> Result<Outcome, Error> {
     let schema = match kind {
         SchemaKind::Spec => crate::spec_file::spec_schema(),
         SchemaKind::Config => crate::spec_file::config_schema_document(),

@@ -1,9 +1,9 @@
 //! `topicgate validate`: load and validate specs offline.
 
-use anyhow::Result;
 use serde::Serialize;
 
 use super::{Context, Outcome};
+use crate::error::Error;
 use crate::load::load;
 use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::finding::Finding;
@@ -24,7 +24,7 @@ struct ValidateReport<'a> {
     findings: &'a [Finding],
 }
 
-pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome> {
+pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
     let (loaded, files, topics, diagnostics, unreadable, findings) = match load(&s.paths) {
         Ok(l) => {
@@ -76,7 +76,7 @@ pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome> {
         }
     }
     if unreadable {
-        anyhow::bail!("some spec paths could not be read");
+        return Err(Error::SpecPathsUnreadable);
     }
     Ok(if valid {
         Outcome::Success
