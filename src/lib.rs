@@ -16,14 +16,12 @@
 //! (`tests/layers.rs` checks it, and that no two top-level modules import each other).
 
 pub mod apply;
-pub mod arguments;
 pub mod check;
 pub mod cluster;
 pub mod command;
 pub mod compare;
-pub mod config;
-pub mod config_file;
 pub mod diff;
+pub mod error;
 pub mod export;
 #[cfg(test)]
 mod fixtures;
@@ -35,6 +33,8 @@ pub mod plan;
 pub mod policy;
 pub mod render;
 pub mod saved_plan;
+pub mod run;
+pub mod settings;
 pub mod snapshot;
 pub mod spec_file;
 pub mod stream;

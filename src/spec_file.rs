@@ -134,8 +134,9 @@ pub fn spec_schema() -> Value {
 
 /// The JSON Schema of topicgate.yaml.
 pub fn config_schema_document() -> Value {
-    let mut schema = serde_json::to_value(schemars::schema_for!(crate::config_file::ConfigFile))
-        .expect("schema");
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(crate::settings::file::SettingsFile))
+            .expect("schema");
     schema["$id"] = json!("https://topicgate.dev/schemas/topicgate-config.schema.json");
     schema
 }

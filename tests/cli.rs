@@ -370,7 +370,7 @@ fn the_examples_stay_valid() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("examples/topicgate.yaml")).unwrap();
     let file =
-        topicgate::config_file::parse(std::path::Path::new("examples/topicgate.yaml"), &text)
+        topicgate::settings::file::parse(std::path::Path::new("examples/topicgate.yaml"), &text)
             .unwrap();
     assert_eq!(file.clusters["local"].broker_defaults.partitions, Some(4));
     // Every topic the example gate requires is declared in topics/.

@@ -254,6 +254,36 @@ fn offline_commands_never_need_a_cluster() {
 }
 
 #[test]
+fn an_explicit_verbosity_flag_beats_the_log_variable() {
+    // Regression: a `TOPICGATE_LOG` left in the environment silenced `-v` (the variable beat the
+    // flag, against the documented precedence flag > environment).
+    let dir = spec_dir(&[(
+        "topics/a.yaml",
+        "topics:\n  - {name: a, partitions: 1, replication_factor: 1}\n",
+    )]);
+    let run = |args: &[&str], log: Option<&str>| {
+        let mut cmd = tg();
+        cmd.current_dir(dir.path()).args(args);
+        if let Some(filter) = log {
+            cmd.env("TOPICGATE_LOG", filter);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        stderr(&out)
+    };
+    let loaded = "loaded 1 topic(s) from 1 spec file(s)";
+    // The flag wins over the variable.
+    assert!(
+        run(&["-v", "validate", "topics"], Some("error")).contains(loaded),
+        "-v was silenced by TOPICGATE_LOG=error"
+    );
+    // Without the flag, the variable applies (here: more than the default).
+    assert!(run(&["validate", "topics"], Some("info")).contains(loaded));
+    // Without either, warnings only.
+    assert!(!run(&["validate", "topics"], None).contains(loaded));
+}
+
+#[test]
 fn timeouts_outside_the_supported_range_are_refused() {
     // Regression: `--timeout` above 1h broke every live command (librdkafka's limit), above
     // ~25 days it claimed the cluster was unreachable, `0` became 100 ms, `100y` was accepted.

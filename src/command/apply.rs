@@ -3,48 +3,40 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use anyhow::{bail, Context, Result};
-
-use super::{load_and_describe, Io, Outcome};
+use super::{load_and_describe, Context, Io, Outcome};
 use crate::apply::{apply, preflight, settle, ApplyOptions};
 use crate::cluster::{Cluster, Mode};
-use crate::config::{ApplyConfig, ApplySource};
+use crate::error::Error;
 use crate::model::diagnostic::Diagnostic;
 use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::plan::plan;
 use crate::policy::CompiledPolicies;
 use crate::render;
 use crate::saved_plan::drift_since;
+use crate::settings::{ApplySettings, ApplySource};
 
-pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Result<Outcome> {
-    let saved = match &config.source {
-        ApplySource::SavedPlan(file) => Some(read_and_validate(file, policies, io)?),
-        ApplySource::Specs(_) => None,
-    };
-    let timeout = config.connection.timeout;
-    let cluster = super::Redial::connect(config.connection)?;
-    // Specs are loaded, validated and held to the policies before anything is changed.
-    let (specs, state) = match &config.source {
+pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
+    let (policies, io) = (&cx.policies, &mut cx.io);
+    let timeout = s.connection.timeout;
+    let cluster;
+    let plan = match &s.source {
         ApplySource::Specs(paths) => {
+            cluster = super::Redial::connect(s.connection.clone())?;
+            // Specs are loaded, validated and held to the policies before anything is changed.
             let (specs, state) = load_and_describe(paths, Some(policies), &cluster, io)?;
-            (Some(specs), state)
+            plan(&specs, &state)
         }
-        ApplySource::SavedPlan(_) => (None, super::describe(&cluster)?),
-    };
-    let plan = match (specs, saved) {
-        (Some(specs), _) => plan(&specs, &state),
-        (None, Some(saved)) => {
+        ApplySource::SavedPlan(file) => {
+            // Read and checked before connecting to anything.
+            let saved = read_and_validate(file, policies, io)?;
+            cluster = super::Redial::connect(s.connection.clone())?;
+            let state = super::describe(&cluster)?;
             let drift = drift_since(&saved, &state);
             if !drift.is_empty() {
-                let list: Vec<String> = drift.iter().map(|d| format!("  - {d}")).collect();
-                bail!(
-                    "the cluster no longer matches the saved plan; nothing was applied. Changes since the plan was made:\n{}\nRun `topicgate plan` again.",
-                    list.join("\n")
-                );
+                return Err(Error::PlanDrift(drift));
             }
             saved
         }
-        (None, None) => unreachable!("apply has specs or a saved plan"),
     };
 
     super::log_plan(&plan);
@@ -54,13 +46,13 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
         return Ok(Outcome::Success);
     }
     let options = ApplyOptions {
-        mode: config.mode,
-        skip_blocked: config.skip_blocked,
-        allow_delete: config.allow_delete,
+        mode: s.mode,
+        skip_blocked: s.skip_blocked,
+        allow_delete: s.allow_delete,
     };
     preflight(&plan, &options)?;
 
-    if config.dry_run && config.mode == Mode::Apply {
+    if s.dry_run && s.mode == Mode::Apply {
         writeln!(io.out)?;
         writeln!(
             io.out,
@@ -68,23 +60,19 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
         )?;
         return Ok(Outcome::Success);
     }
-    if !config.dry_run && !config.yes {
+    if !s.dry_run && !s.yes {
         confirm(&plan, io)?;
     }
 
     writeln!(io.out)?;
     let mut report = apply(&plan, &cluster, &options)?;
-    if config.dry_run {
+    if s.dry_run {
         render::apply_report::render_text(&report, io.out, io.palette, true)?;
         // N.B. KAFKA.md: not every broker honours validate_only. Never rely on it: check.
         let after = cluster.describe()?;
         let changed = drift_since(&plan, &after);
         if !changed.is_empty() {
-            let list: Vec<String> = changed.iter().map(|d| format!("  - {d}")).collect();
-            bail!(
-                "the broker ignored validate_only and changed the cluster during the dry run:\n{}\nDo not use `--broker-validate` with this broker.",
-                list.join("\n")
-            );
+            return Err(Error::ValidateOnlyIgnored(changed));
         }
         writeln!(
             io.out,
@@ -107,9 +95,7 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
     render::apply_report::render_summary(&report, io.out, io.palette)?;
     match (report.failed(), report.unknown()) {
         (0, 0) => Ok(Outcome::Success),
-        (failed, 0) => bail!("{failed} of the planned change(s) failed (see above)"),
-        (0, unknown) => bail!("{unknown} of the planned change(s) have an unknown outcome (see above); run `topicgate apply` again once the cluster answers: it makes only what is left"),
-        (failed, unknown) => bail!("{failed} of the planned change(s) failed and {unknown} have an unknown outcome (see above); fix the cause and run `topicgate apply` again: it makes only what is left"),
+        (failed, unknown) => Err(Error::ApplyFailed { failed, unknown }),
     }
 }
 
@@ -119,7 +105,7 @@ fn read_and_validate(
     file: &std::path::Path,
     policies: &CompiledPolicies,
     io: &mut Io,
-) -> Result<Plan> {
+) -> Result<Plan, Error> {
     let plan = read_plan(file)?;
     let problems = crate::saved_plan::validate(&plan, policies);
     if problems.is_empty() {
@@ -130,35 +116,39 @@ fn read_and_validate(
         .map(|p| Diagnostic::error(file, None, p))
         .collect();
     render::diagnostics::render_text(&diagnostics, io.err, io.err_palette)?;
-    bail!(
-        "{} problem(s) in the saved plan `{}`; nothing was sent to the cluster",
-        diagnostics.len(),
-        file.display()
-    )
+    Err(Error::SavedPlan {
+        file: file.to_path_buf(),
+        problems: diagnostics.len(),
+    })
 }
 
-fn read_plan(file: &std::path::Path) -> Result<Plan> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read the plan `{}`", file.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("`{}` is not a JSON plan", file.display()))?;
+fn read_plan(file: &std::path::Path) -> Result<Plan, Error> {
+    let text = std::fs::read_to_string(file).map_err(|source| Error::ReadPlan {
+        file: file.to_path_buf(),
+        source,
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| Error::PlanNotJson {
+            file: file.to_path_buf(),
+            source,
+        })?;
     if let Err(why) = crate::model::document::check_format(&value, PLAN_FORMAT, PLAN_FORMAT_VERSION)
     {
-        bail!("`{}` is not a saved plan: {why}", file.display());
+        return Err(Error::NotAPlan {
+            file: file.to_path_buf(),
+            why,
+        });
     }
-    serde_json::from_value(value).map_err(|e| {
-        anyhow::anyhow!(
-            "`{}` is not a valid plan: {}",
-            file.display(),
-            crate::model::diagnostic::plain_serde_error(&e.to_string())
-        )
+    serde_json::from_value(value).map_err(|e| Error::InvalidPlan {
+        file: file.to_path_buf(),
+        message: crate::model::diagnostic::plain_serde_error(&e.to_string()),
     })
 }
 
 /// Asks on the terminal; refuses to go on without one.
-fn confirm(plan: &Plan, io: &mut Io) -> Result<()> {
+fn confirm(plan: &Plan, io: &mut Io) -> Result<(), Error> {
     if !std::io::stdin().is_terminal() {
-        bail!("refusing to apply without confirmation: stdin is not a terminal; pass `--yes` to apply non-interactively");
+        return Err(Error::NoTerminal);
     }
     write!(
         io.err,
@@ -169,7 +159,7 @@ fn confirm(plan: &Plan, io: &mut Io) -> Result<()> {
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if answer.trim() != "yes" {
-        bail!("apply cancelled; nothing was changed");
+        return Err(Error::Cancelled);
     }
     Ok(())
 }

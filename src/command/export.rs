@@ -3,24 +3,18 @@
 //! so the directory still loads afterwards).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use super::{Context, Outcome};
+use crate::error::Error;
+use crate::export::export;
+use crate::settings::ExportSettings;
 
-use super::{Io, Outcome};
-use crate::config::ClusterSource;
-use crate::export::{export, ExportOptions};
-
-pub fn run(
-    source: ClusterSource,
-    out_dir: &Path,
-    options: &ExportOptions,
-    force: bool,
-    io: &mut Io,
-) -> Result<Outcome> {
-    let cluster = super::open(source, io)?;
+pub fn run(s: &ExportSettings, cx: &mut Context) -> Result<Outcome, Error> {
+    let (out_dir, io) = (s.out.as_path(), &mut cx.io);
+    let cluster = super::open(&s.source, io)?;
     let state = cluster.describe()?;
-    let exported = export(&state, options);
+    let exported = export(&state, &s.options);
     let targets: Vec<PathBuf> = exported
         .files
         .iter()
@@ -31,12 +25,8 @@ pub fn run(
         .filter(|p| p.exists())
         .map(|p| format!("`{}`", p.display()))
         .collect();
-    if !existing.is_empty() && !force {
-        bail!(
-            "refusing to overwrite {} existing file(s): {}; nothing was written (pass `--force` to overwrite, or `--out DIR` elsewhere)",
-            existing.len(),
-            existing.join(", ")
-        );
+    if !existing.is_empty() && !s.force {
+        return Err(Error::WouldOverwrite(existing));
     }
     // A topic the directory's other spec files declare would be declared twice, and every later
     // command on the directory would fail. (Files about to be overwritten do not count.)
@@ -57,17 +47,18 @@ pub fn run(
         })
         .collect();
     if !twice.is_empty() {
-        bail!(
-            "{}; exporting it again would declare it twice: nothing was written (leave it out with `--exclude REGEX`, or export to another directory)",
-            twice.join("; ")
-        );
+        return Err(Error::DeclaredTwice(twice));
     }
-    std::fs::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create `{}`", out_dir.display()))?;
+    std::fs::create_dir_all(out_dir).map_err(|source| Error::CreateDir {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
     for file in &exported.files {
         let path = out_dir.join(&file.path);
-        std::fs::write(&path, &file.text)
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        std::fs::write(&path, &file.text).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
         writeln!(
             io.out,
             "wrote {} ({} topic(s))",

@@ -6,32 +6,22 @@
 //! during a deploy) is waited out like a topic that is not ready yet; the gate is an error
 //! (exit 2) only when the time is up and the cluster never answered.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Result};
-
-use super::{load_and_try_describe, Io, Outcome};
-use crate::arguments::GateFormat;
-use crate::config::ClusterSource;
-use crate::config::RuleSettings;
+use super::{load_and_try_describe, Context, Outcome};
+use crate::error::Error;
 use crate::gate::{gate, GateReport};
 use crate::render;
+use crate::settings::arguments::GateFormat;
+use crate::settings::GateSettings;
 
-pub fn run(
-    paths: &[PathBuf],
-    source: ClusterSource,
-    rules: &RuleSettings,
-    required: &[String],
-    wait: Option<Duration>,
-    format: GateFormat,
-    io: &mut Io,
-) -> Result<Outcome> {
+pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
+    let (rules, required, wait, io) = (&s.rules, &s.required, s.wait, &mut cx.io);
     let start = Instant::now();
     let deadline = start + wait.unwrap_or_default();
     // A live cluster gets a new client after a failed attempt (`Redial`).
-    let cluster = super::open(source, io)?;
-    let (specs, mut answer) = load_and_try_describe(paths, None, &*cluster, io)?;
+    let cluster = super::open(&s.source, io)?;
+    let (specs, mut answer) = load_and_try_describe(&s.paths, None, &*cluster, io)?;
     let mut delay = Duration::from_millis(500);
     let mut last_line = String::new();
     // The latest answer of the cluster, and when it came.
@@ -64,10 +54,12 @@ pub fn run(
                             )?;
                             break report;
                         }
-                        None => bail!(
-                            "the cluster did not answer within the `--wait` of {}: {e}",
-                            humantime::format_duration(wait.unwrap_or_default())
-                        ),
+                        None => {
+                            return Err(Error::NoAnswer {
+                                wait: wait.unwrap_or_default(),
+                                last: e,
+                            })
+                        }
                     }
                 }
                 render::gate_report::no_answer_line(&e, deadline.saturating_duration_since(now))
@@ -87,7 +79,7 @@ pub fn run(
         start.elapsed().as_millis(),
         if report.ready { "ready" } else { "not ready" }
     );
-    match format {
+    match s.format {
         GateFormat::Text => render::gate_report::render_text(&report, io.out, io.palette)?,
         GateFormat::Json => render::gate_report::render_json(&report, io.out)?,
     }

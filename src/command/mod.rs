@@ -1,36 +1,29 @@
 //! The commands: each runs the pipeline stages it needs and hands results to the renderers.
-//! `run` returns the outcome that `main` maps to an exit code; errors are exit 2.
+//! `run` returns the outcome (exit 0 or 1) or the error (exit 2) that `run.rs` maps to an exit
+//! code.
 
 mod apply;
 mod check;
 mod export;
 mod gate;
 mod plan;
+mod schema;
 mod snapshot;
 mod validate;
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Result;
-
 use crate::cluster::Cluster;
-use crate::config::{ClusterSource, CommandConfig, Config};
+use crate::error::Error;
+pub use crate::error::Outcome;
 use crate::kafka::KafkaCluster;
 use crate::load::{load, Loaded};
 use crate::model::topic_spec::SpecSet;
 use crate::policy::CompiledPolicies;
 use crate::render::{self, Palette};
+use crate::settings::{ClusterSource, CommandSettings, Settings};
 use crate::snapshot::SnapshotCluster;
-
-/// What a command that ran to the end found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Nothing that fails the gate: exit 0.
-    Success,
-    /// Findings, invalid specs (validate), pending changes with `--exit-code`: exit 1.
-    Fail,
-}
 
 /// Output streams: results go to `out`, logs, progress and prompts to `err`.
 pub struct Io<'a> {
@@ -41,64 +34,37 @@ pub struct Io<'a> {
     pub err_palette: Palette,
 }
 
-pub fn run(config: Config, io: &mut Io) -> Result<Outcome> {
-    let policies = &config.policies;
-    match config.command {
-        CommandConfig::Validate { paths, format } => validate::run(&paths, format, policies, io),
-        CommandConfig::Plan {
-            paths,
-            source,
-            format,
-            out,
-            exit_code,
-        } => plan::run(
-            &paths,
-            policies,
-            source,
-            format,
-            out.as_deref(),
-            exit_code,
-            io,
-        ),
-        CommandConfig::Apply(apply) => apply::run(apply, policies, io),
-        CommandConfig::Check {
-            paths,
-            source,
-            rules,
-            format,
-            fail_on,
-        } => check::run(&paths, source, &rules, format, fail_on, io),
-        CommandConfig::Gate {
-            paths,
-            source,
-            rules,
-            required,
-            wait,
-            format,
-        } => gate::run(&paths, source, &rules, &required, wait, format, io),
-        CommandConfig::Snapshot { connection, out } => {
-            snapshot::run(connection, out.as_deref(), io)
-        }
-        CommandConfig::Schema(kind) => {
-            let schema = match kind {
-                crate::arguments::SchemaKind::Spec => crate::spec_file::spec_schema(),
-                crate::arguments::SchemaKind::Config => crate::spec_file::config_schema_document(),
-            };
-            serde_json::to_writer_pretty(&mut *io.out, &schema)?;
-            writeln!(io.out)?;
-            Ok(Outcome::Success)
-        }
-        CommandConfig::Export {
-            source,
-            out,
-            options,
-            force,
-        } => export::run(source, &out, &options, force, io),
+/// What every command runs with besides its own settings: where to write, and the policies
+/// of topicgate.yaml.
+pub struct Context<'a> {
+    pub io: Io<'a>,
+    /// Organisation policies from topicgate.yaml (empty without one).
+    pub policies: CompiledPolicies,
+}
+
+/// Runs the command `settings` name, writing to `io`.
+pub fn run(settings: Settings, io: Io) -> Result<Outcome, Error> {
+    let mut cx = Context {
+        io,
+        policies: settings.policies,
+    };
+    match &settings.command {
+        CommandSettings::Validate(s) => validate::run(s, &mut cx),
+        CommandSettings::Plan(s) => plan::run(s, &mut cx),
+        CommandSettings::Apply(s) => apply::run(s, &mut cx),
+        CommandSettings::Check(s) => check::run(s, &mut cx),
+        CommandSettings::Gate(s) => gate::run(s, &mut cx),
+        CommandSettings::Snapshot(s) => snapshot::run(s, &mut cx),
+        CommandSettings::Schema(kind) => schema::run(*kind, &mut cx),
+        CommandSettings::Export(s) => export::run(s, &mut cx),
     }
 }
 
 /// Reports a spec load: diagnostics go to stderr, and invalid specs are an error.
-fn report_specs(loaded: Result<Loaded, crate::load::LoadError>, io: &mut Io) -> Result<SpecSet> {
+fn report_specs(
+    loaded: Result<Loaded, crate::load::LoadError>,
+    io: &mut Io,
+) -> Result<SpecSet, Error> {
     match loaded {
         Ok(Loaded { specs, warnings }) => {
             log_loaded(&specs);
@@ -107,17 +73,14 @@ fn report_specs(loaded: Result<Loaded, crate::load::LoadError>, io: &mut Io) -> 
         }
         Err(e) => {
             render::diagnostics::render_text(&e.diagnostics, io.err, io.err_palette)?;
-            anyhow::bail!(
-                "{} error(s) in the specs; nothing was changed on the cluster",
-                render::diagnostics::errors(&e.diagnostics)
-            )
+            Err(Error::Specs(render::diagnostics::errors(&e.diagnostics)))
         }
     }
 }
 
 /// Holds specs to the policies, for commands that change the cluster: findings go to stderr,
 /// and a policy error stops the command before anything is changed.
-fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<SpecSet> {
+fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<SpecSet, Error> {
     let findings = policies.evaluate_specs(&specs);
     render::findings::render_lines(&findings, io.err, io.err_palette, true)?;
     let errors = findings
@@ -125,7 +88,7 @@ fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<Sp
         .filter(|f| f.severity == crate::model::diagnostic::Severity::Error)
         .count();
     if errors > 0 {
-        anyhow::bail!("{errors} policy error(s) in the specs (topicgate.yaml); nothing was changed on the cluster");
+        return Err(Error::PolicyErrors(errors));
     }
     Ok(specs)
 }
@@ -139,7 +102,7 @@ fn load_and_describe(
     policies: Option<&CompiledPolicies>,
     cluster: &dyn Cluster,
     io: &mut Io,
-) -> Result<(SpecSet, crate::model::cluster_state::ClusterState)> {
+) -> Result<(SpecSet, crate::model::cluster_state::ClusterState), Error> {
     let (specs, state) = load_and_try_describe(paths, policies, cluster, io)?;
     Ok((specs, state?))
 }
@@ -151,10 +114,13 @@ fn load_and_try_describe(
     policies: Option<&CompiledPolicies>,
     cluster: &dyn Cluster,
     io: &mut Io,
-) -> Result<(
-    SpecSet,
-    Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError>,
-)> {
+) -> Result<
+    (
+        SpecSet,
+        Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError>,
+    ),
+    Error,
+> {
     let (loaded, state) = std::thread::scope(|scope| {
         let loading = scope.spawn(|| load(paths));
         let state = describe(cluster);
@@ -253,11 +219,11 @@ pub(crate) fn describe(
 
 /// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
 /// its age).
-fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
+fn open(source: &ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>, Error> {
     match source {
-        ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings)?)),
+        ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings.clone())?)),
         ClusterSource::Snapshot(path) => {
-            let snapshot = crate::snapshot::read(&path)?;
+            let snapshot = crate::snapshot::read(path)?;
             let age = snapshot
                 .age(std::time::SystemTime::now())
                 .map(|a| {
@@ -273,7 +239,7 @@ fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
                 snapshot.cluster.source,
                 snapshot.taken_at
             )?;
-            Ok(Box::new(SnapshotCluster::new(&snapshot, &path)))
+            Ok(Box::new(SnapshotCluster::new(&snapshot, path)))
         }
     }
 }

@@ -2,44 +2,37 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
-
-use super::{load_and_describe, Io, Outcome};
-use crate::arguments::PlanFormat;
-use crate::config::ClusterSource;
+use super::{load_and_describe, Context, Outcome};
+use crate::error::Error;
 use crate::model::plan::{PLAN_FORMAT, PLAN_FORMAT_VERSION};
 use crate::plan::plan;
-use crate::policy::CompiledPolicies;
 use crate::render;
+use crate::settings::arguments::PlanFormat;
+use crate::settings::PlanSettings;
 
-pub fn run(
-    paths: &[PathBuf],
-    policies: &CompiledPolicies,
-    source: ClusterSource,
-    format: PlanFormat,
-    out_file: Option<&Path>,
-    exit_code: bool,
-    io: &mut Io,
-) -> Result<Outcome> {
+pub fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome, Error> {
+    let (paths, out_file, io) = (&s.paths, s.out.as_deref(), &mut cx.io);
     if let Some(file) = out_file {
         check_plan_file(paths, file)?;
     }
-    let cluster = super::open(source, io)?;
-    let (specs, state) = load_and_describe(paths, Some(policies), &*cluster, io)?;
+    let cluster = super::open(&s.source, io)?;
+    let (specs, state) = load_and_describe(paths, Some(&cx.policies), &*cluster, io)?;
     let plan = plan(&specs, &state);
     super::log_plan(&plan);
     if let Some(file) = out_file {
         let json = serde_json::to_vec_pretty(&plan)?;
-        std::fs::write(file, json)
-            .with_context(|| format!("cannot write the plan to `{}`", file.display()))?;
+        std::fs::write(file, json).map_err(|source| Error::WritePlan {
+            file: file.to_path_buf(),
+            source,
+        })?;
         log::info!("saved the plan to `{}`", file.display());
     }
-    match format {
+    match s.format {
         PlanFormat::Text => render::plan::render_text(&plan, io.out, io.palette)?,
         PlanFormat::Json => render::plan::render_json(&plan, io.out)?,
         PlanFormat::Markdown => render::plan::render_markdown(&plan, io.out)?,
     }
-    Ok(if exit_code && !plan.is_empty() {
+    Ok(if s.exit_code && !plan.is_empty() {
         Outcome::Fail
     } else {
         Outcome::Success
@@ -48,12 +41,12 @@ pub fn run(
 
 /// `--out FILE` may write a new file or replace an earlier plan (or an empty file); never a spec
 /// file, a file the loader would read as one next time, or any other existing file.
-fn check_plan_file(paths: &[PathBuf], file: &Path) -> Result<()> {
-    let refuse = |why: String| -> Result<()> {
-        bail!(
-            "refusing to write the plan to `{}`: it {why}; nothing was written (choose a file outside the spec directories, named for example `plan.json`)",
-            file.display()
-        )
+fn check_plan_file(paths: &[PathBuf], file: &Path) -> Result<(), Error> {
+    let refuse = |why: String| {
+        Err(Error::PlanFileRefused {
+            file: file.to_path_buf(),
+            why,
+        })
     };
     if let Some(why) = crate::load::read_as_spec(paths, file) {
         return refuse(why);

@@ -1,22 +1,23 @@
 //! `topicgate snapshot`: describe the cluster once and save it as a versioned JSON document.
 
-use std::path::Path;
-
-use anyhow::{Context, Result};
-
-use super::{Io, Outcome};
+use super::{Context, Outcome};
 use crate::cluster::Cluster;
-use crate::kafka::{ConnectionSettings, KafkaCluster};
+use crate::error::Error;
+use crate::kafka::KafkaCluster;
+use crate::settings::SnapshotSettings;
 use crate::snapshot::Snapshot;
 
-pub fn run(connection: ConnectionSettings, out: Option<&Path>, io: &mut Io) -> Result<Outcome> {
-    let cluster = KafkaCluster::connect(connection)?;
+pub fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
+    let io = &mut cx.io;
+    let cluster = KafkaCluster::connect(s.connection.clone())?;
     let snapshot = Snapshot::new(cluster.describe()?, std::time::SystemTime::now());
     let json = serde_json::to_vec_pretty(&snapshot)?;
-    match out {
+    match s.out.as_deref() {
         Some(file) => {
-            std::fs::write(file, &json)
-                .with_context(|| format!("cannot write `{}`", file.display()))?;
+            std::fs::write(file, &json).map_err(|source| Error::Write {
+                path: file.to_path_buf(),
+                source,
+            })?;
             writeln!(
                 io.err,
                 "snapshot of `{}` ({} topic(s)) written to `{}`",

@@ -1,17 +1,15 @@
 //! `topicgate validate`: load and validate specs offline.
 
-use std::path::PathBuf;
-
-use anyhow::Result;
 use serde::Serialize;
 
-use super::{Io, Outcome};
-use crate::arguments::ValidateFormat;
+use super::{Context, Outcome};
+use crate::error::Error;
 use crate::load::load;
 use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::finding::Finding;
-use crate::policy::CompiledPolicies;
 use crate::render;
+use crate::settings::arguments::ValidateFormat;
+use crate::settings::ValidateSettings;
 
 /// The `--format json` document of `validate`.
 #[derive(Serialize)]
@@ -26,16 +24,12 @@ struct ValidateReport<'a> {
     findings: &'a [Finding],
 }
 
-pub fn run(
-    paths: &[PathBuf],
-    format: ValidateFormat,
-    policies: &CompiledPolicies,
-    io: &mut Io,
-) -> Result<Outcome> {
-    let (loaded, files, topics, diagnostics, unreadable, findings) = match load(paths) {
+pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome, Error> {
+    let io = &mut cx.io;
+    let (loaded, files, topics, diagnostics, unreadable, findings) = match load(&s.paths) {
         Ok(l) => {
             super::log_loaded(&l.specs);
-            let findings = policies.evaluate_specs(&l.specs);
+            let findings = cx.policies.evaluate_specs(&l.specs);
             let (files, topics) = (l.specs.files.len(), l.specs.topics.len());
             (true, files, topics, l.warnings, false, findings)
         }
@@ -51,7 +45,7 @@ pub fn run(
         .filter(|f| f.severity == Severity::Error)
         .count();
     let valid = loaded && policy_errors == 0;
-    match format {
+    match s.format {
         ValidateFormat::Json => {
             let report = ValidateReport {
                 format: "topicgate-validate",
@@ -82,7 +76,7 @@ pub fn run(
         }
     }
     if unreadable {
-        anyhow::bail!("some spec paths could not be read");
+        return Err(Error::SpecPathsUnreadable);
     }
     Ok(if valid {
         Outcome::Success

@@ -1,6 +1,6 @@
 //! Facts about a client connection to Kafka that both the settings and the adapter need: which
 //! librdkafka properties hold secrets or name the cluster's address, and the timeout's range.
-//! Here so that the adapter (`kafka/`) and the settings (`config`, `config_file`) each read them
+//! Here so that the adapter (`kafka/`) and the settings (`settings/`) each read them
 //! without importing the other.
 
 use std::time::Duration;

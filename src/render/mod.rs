@@ -9,7 +9,7 @@ pub mod plan;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::arguments::ColorChoice;
+use crate::settings::arguments::ColorChoice;
 
 /// Colour on or off; decided once at the edge (terminal, `NO_COLOR`, `--color`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

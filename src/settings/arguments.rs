@@ -1,5 +1,5 @@
 //! Raw command-line arguments, as clap parses them. Checking and defaulting happen in
-//! `config.rs` (`Config::from_arguments`).
+//! `resolve.rs` (`Settings::from_arguments`).
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! `ConfigFile`: the optional `topicgate.yaml` at the repository root (or `--config FILE`). It
+//! `SettingsFile`: the optional `topicgate.yaml` at the repository root (or `--config FILE`). It
 //! holds per-cluster settings, selected with `--cluster NAME`, and the topics `check` ignores.
 //!
 //! ```yaml
@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::model::broker_defaults::GivenDefaults;
 use crate::model::connection::{is_bootstrap_property, secret_resemblance};
+use crate::model::diagnostic::Diagnostic;
 use crate::model::position::{Pos, Step};
 use crate::policy::{CompiledPolicies, Policies};
 
@@ -27,7 +28,9 @@ pub const DEFAULT_FILE: &str = crate::load::SETTINGS_FILE_NAMES[0];
 /// topicgate.yaml: organisation policies and per-cluster settings.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigFile {
+// N.B. the published schema (docs/schemas/topicgate-config.schema.json) keeps its title.
+#[schemars(rename = "ConfigFile")]
+pub struct SettingsFile {
     /// Connection settings and broker defaults per cluster, selected with `--cluster NAME`.
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterSettings>,
@@ -59,19 +62,18 @@ pub struct ClusterSettings {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigFileError {
+pub enum SettingsFileError {
     #[error("cannot read `{}`: {source}", .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{message} ({location})")]
-    Invalid { message: String, location: String },
-    /// Every problem found, for mistakes that are collected rather than reported one at a time.
+    /// Every problem found, each a `Diagnostic` with its file:line:col: nothing is reported one
+    /// at a time.
     #[error("{}", render_problems(.path, .problems))]
     Problems {
         path: PathBuf,
-        problems: Vec<Problem>,
+        problems: Vec<Diagnostic>,
     },
     #[error("no cluster `{name}` in `{}`{}", .file.display(), if .known.is_empty() { String::new() } else { format!(" (it has {})", .known.join(", ")) })]
     UnknownCluster {
@@ -84,16 +86,17 @@ pub enum ConfigFileError {
     NoFile(String),
 }
 
-/// Reads `path`, or `./topicgate.yaml` when no path is given and it exists.
 /// A loaded topicgate.yaml with its policies compiled.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub path: PathBuf,
-    pub file: ConfigFile,
+    pub file: SettingsFile,
     pub policies: CompiledPolicies,
 }
 
-pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigFileError> {
+/// Reads `path`, or `./topicgate.yaml` when no path is given and it exists (the only I/O of
+/// the settings: `from_text` and `Settings::resolve` do none).
+pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, SettingsFileError> {
     let path = match path {
         Some(p) => p.to_path_buf(),
         None => {
@@ -104,59 +107,42 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigFileError> {
             default
         }
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| ConfigFileError::Read {
+    let text = std::fs::read_to_string(&path).map_err(|source| SettingsFileError::Read {
         path: path.clone(),
         source,
     })?;
-    // Every problem at once: repeated keys, then what parsing or validation finds.
-    let problems = duplicates(&path, &text);
-    let merge = |mut problems: Vec<Problem>, e: ConfigFileError| match e {
-        // serde_yaml refuses a repeated struct field by itself; the repeat is reported already.
-        ConfigFileError::Invalid { message, .. }
-            if !problems.is_empty() && message.contains("duplicate") =>
-        {
-            ConfigFileError::Problems {
-                path: path.clone(),
-                problems,
-            }
-        }
-        ConfigFileError::Invalid { message, location } => {
-            problems.push(Problem { message, location });
-            ConfigFileError::Problems {
-                path: path.clone(),
-                problems,
-            }
-        }
-        ConfigFileError::Problems { problems: more, .. } => {
-            problems.extend(more);
-            ConfigFileError::Problems {
-                path: path.clone(),
-                problems,
-            }
-        }
-        other => other,
-    };
-    let file = match parse(&path, &text) {
+    from_text(path, &text).map(Some)
+}
+
+/// Parses and validates `text`, the contents of topicgate.yaml at `path`: every problem at once
+/// (repeated keys, then what parsing finds, then what validation finds).
+pub fn from_text(path: PathBuf, text: &str) -> Result<Loaded, SettingsFileError> {
+    let mut problems = duplicates(&path, text);
+    let file = match deserialize(&path, text) {
         Ok(file) => file,
-        Err(e) => return Err(merge(problems, e)),
+        Err(problem) => {
+            // serde_yaml refuses a repeated struct field by itself; the repeat is reported already.
+            if problems.is_empty() || !problem.message.contains("duplicate") {
+                problems.push(problem);
+            }
+            return Err(SettingsFileError::Problems { path, problems });
+        }
     };
-    let policies = match validate(&path, &text, &file) {
-        Ok(policies) => policies,
-        Err(e) => return Err(merge(problems, e)),
-    };
-    if !problems.is_empty() {
-        return Err(ConfigFileError::Problems { path, problems });
+    problems.extend(check_clusters(&path, text, &file));
+    let policies = validate(&path, text, &file, &mut problems);
+    match policies {
+        Some(policies) if problems.is_empty() => Ok(Loaded {
+            path,
+            file,
+            policies,
+        }),
+        _ => Err(SettingsFileError::Problems { path, problems }),
     }
-    Ok(Some(Loaded {
-        path,
-        file,
-        policies,
-    }))
 }
 
 /// Every repeated key, wherever it is. A map keeps the last of repeated keys, so a repeat would
 /// silently replace the first; a cluster defined twice is the dangerous case.
-pub fn duplicates(path: &Path, text: &str) -> Vec<Problem> {
+pub fn duplicates(path: &Path, text: &str) -> Vec<Diagnostic> {
     let Some(root) = crate::model::position::index(text) else {
         return Vec::new();
     };
@@ -171,8 +157,8 @@ pub fn duplicates(path: &Path, text: &str) -> Vec<Problem> {
         .unwrap_or_default();
     root.all_duplicate_keys()
         .into_iter()
-        .map(|(key, first, again)| Problem {
-            message: if clusters.contains(&again) {
+        .map(|(key, first, again)| {
+            let message = if clusters.contains(&again) {
                 format!(
                     "cluster `{key}` is defined twice (first at line {}); keep one definition",
                     first.line
@@ -182,26 +168,23 @@ pub fn duplicates(path: &Path, text: &str) -> Vec<Problem> {
                     "`{key}` appears twice (first at line {}); keep one",
                     first.line
                 )
-            },
-            location: crate::model::diagnostic::location(path, Some(again)),
+            };
+            Diagnostic::error(path, Some(again), message)
         })
         .collect()
 }
 
 /// Checks what parsing cannot: broker defaults below 1, `ignore:` patterns that do not compile,
 /// and the policies (each rule, and rules that contradict each other). Every problem is
-/// collected, each with its file:line, before failing.
+/// pushed to `problems`, each with its file:line; the compiled policies when they compile.
 pub fn validate(
     path: &Path,
     text: &str,
-    file: &ConfigFile,
-) -> Result<CompiledPolicies, ConfigFileError> {
+    file: &SettingsFile,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<CompiledPolicies> {
     let root = crate::model::position::index(text);
-    let at = |steps: &[Step]| {
-        let pos = root.as_ref().map(|r| r.find(steps));
-        crate::model::diagnostic::location(path, pos)
-    };
-    let mut problems = Vec::new();
+    let at = |steps: &[Step]| root.as_ref().map(|r| r.find(steps));
     for (name, cluster) in &file.clusters {
         let given = &cluster.broker_defaults;
         let counts = [
@@ -213,12 +196,13 @@ pub fn validate(
         ];
         for (key, value) in counts {
             if let Some(n) = value.filter(|n| *n < 1) {
-                problems.push(Problem {
-                    message: format!(
+                problems.push(Diagnostic::error(
+                    path,
+                    at(&Step::keys(&["clusters", name, "broker_defaults", key])),
+                    format!(
                         "`broker_defaults.{key}` of cluster `{name}` must be at least 1, got {n}"
                     ),
-                    location: at(&Step::keys(&["clusters", name, "broker_defaults", key])),
-                });
+                ));
             }
         }
     }
@@ -226,48 +210,37 @@ pub fn validate(
         if let Err(e) = regex::Regex::new(pattern) {
             let mut steps = Step::keys(&["ignore"]);
             steps.push(Step::Item(i));
-            problems.push(Problem {
-                message: format!(
+            problems.push(Diagnostic::error(
+                path,
+                at(&steps),
+                format!(
                     "ignore pattern `{pattern}` is not a valid regex: {}",
                     crate::policy::regex_error(&e)
                 ),
-                location: at(&steps),
-            });
+            ));
         }
     }
-    let policies = file.policies.compile().map_err(|rule_problems| {
-        for p in rule_problems {
-            let mut steps = Step::keys(&["policies"]);
-            steps.extend(p.at);
-            problems.push(Problem {
-                message: p.message,
-                location: at(&steps),
-            });
+    match file.policies.compile() {
+        Ok(policies) => Some(policies),
+        Err(rule_problems) => {
+            for p in rule_problems {
+                let mut steps = Step::keys(&["policies"]);
+                steps.extend(p.at);
+                problems.push(Diagnostic::error(path, at(&steps), p.message));
+            }
+            None
         }
-    });
-    match policies {
-        Ok(policies) if problems.is_empty() => Ok(policies),
-        _ => Err(ConfigFileError::Problems {
-            path: path.to_path_buf(),
-            problems,
-        }),
     }
 }
 
-/// One problem found in topicgate.yaml, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub message: String,
-    pub location: String,
-}
-
-fn render_problems(path: &Path, problems: &[Problem]) -> String {
+/// One problem: `message (file:line:col)`; several: a count, then one per line.
+fn render_problems(path: &Path, problems: &[Diagnostic]) -> String {
     match problems {
-        [one] => format!("{} ({})", one.message, one.location),
+        [one] => format!("{} ({})", one.message, one.location()),
         many => {
             let lines: Vec<String> = many
                 .iter()
-                .map(|p| format!("  {} ({})", p.message, p.location))
+                .map(|p| format!("  {} ({})", p.message, p.location()))
                 .collect();
             format!(
                 "{} problems in `{}`:\n{}",
@@ -279,96 +252,111 @@ fn render_problems(path: &Path, problems: &[Problem]) -> String {
     }
 }
 
-pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigFileError> {
+/// Parses `text` and checks each cluster's connection settings (what `from_text` does short
+/// of validating), reporting every problem.
+pub fn parse(path: &Path, text: &str) -> Result<SettingsFile, SettingsFileError> {
+    let problems = match deserialize(path, text) {
+        Ok(file) => {
+            let problems = check_clusters(path, text, &file);
+            if problems.is_empty() {
+                return Ok(file);
+            }
+            problems
+        }
+        Err(problem) => vec![problem],
+    };
+    Err(SettingsFileError::Problems {
+        path: path.to_path_buf(),
+        problems,
+    })
+}
+
+/// The file as serde reads it; its one error (serde stops at the first) in the user's words.
+fn deserialize(path: &Path, text: &str) -> Result<SettingsFile, Diagnostic> {
     if text.trim().is_empty() {
-        return Ok(ConfigFile::default());
+        return Ok(SettingsFile::default());
     }
-    let file: ConfigFile = serde_yaml::from_str(text).map_err(|e| {
+    serde_yaml::from_str(text).map_err(|e| {
         let message = e.to_string();
         let message = match message.find(" at line ") {
             Some(i) => &message[..i],
             None => &message,
         };
         let message = crate::model::diagnostic::plain_serde_error(message);
-        let location = match e.location() {
-            Some(l) => format!("{}:{}:{}", path.display(), l.line(), l.column()),
-            None => path.display().to_string(),
-        };
-        ConfigFileError::Invalid { message, location }
-    })?;
+        let pos = e.location().map(|l| Pos {
+            line: l.line(),
+            col: l.column(),
+        });
+        Diagnostic::error(path, pos, message)
+    })
+}
+
+/// Each cluster's connection settings: a valid `bootstrap_servers`, no address among the
+/// properties, no secret in the file. Every problem of every cluster.
+fn check_clusters(path: &Path, text: &str, file: &SettingsFile) -> Vec<Diagnostic> {
+    let root = crate::model::position::index(text);
+    let mut problems = Vec::new();
     for (name, cluster) in &file.clusters {
         let position = |key: &str, under: Option<&str>| {
-            crate::model::position::index(text).and_then(|root| {
-                let cluster = root.get("clusters")?.get(name)?;
-                match under {
-                    Some(section) => cluster.get(section)?.key_pos(key),
-                    None => cluster.key_pos(key),
-                }
-            })
+            let cluster = root.as_ref()?.get("clusters")?.get(name)?;
+            match under {
+                Some(section) => cluster.get(section)?.key_pos(key),
+                None => cluster.key_pos(key),
+            }
         };
         if let Some(servers) = &cluster.bootstrap_servers {
             if let Err(message) = crate::model::bootstrap_servers::BootstrapServers::parse(servers)
             {
-                return Err(ConfigFileError::Invalid {
-                    message: format!("`bootstrap_servers` of cluster `{name}`: {message}"),
-                    location: crate::model::diagnostic::location(
-                        path,
-                        position("bootstrap_servers", None),
-                    ),
-                });
+                problems.push(Diagnostic::error(
+                    path,
+                    position("bootstrap_servers", None),
+                    format!("`bootstrap_servers` of cluster `{name}`: {message}"),
+                ));
             }
         }
-        if let Some(key) = cluster
-            .properties
-            .keys()
-            .chain(cluster.secret_properties.keys())
-            .find(|k| is_bootstrap_property(k))
-        {
-            let section = if cluster.properties.contains_key(key) {
-                "properties"
-            } else {
-                "secret_properties"
-            };
-            return Err(ConfigFileError::Invalid {
-                message: format!(
-                    "`{key}` is not accepted in `{section}`: give the address as `bootstrap_servers` of the cluster, its one source"
-                ),
-                location: crate::model::diagnostic::location(path, position(key, Some(section))),
-            });
+        for (section, keys) in [
+            ("properties", cluster.properties.keys()),
+            ("secret_properties", cluster.secret_properties.keys()),
+        ] {
+            for key in keys.filter(|k| is_bootstrap_property(k)) {
+                problems.push(Diagnostic::error(
+                    path,
+                    position(key, Some(section)),
+                    format!(
+                        "`{key}` is not accepted in `{section}`: give the address as `bootstrap_servers` of the cluster, its one source"
+                    ),
+                ));
+            }
         }
-        if let Some((key, like)) = cluster
+        for (key, like) in cluster
             .properties
             .keys()
-            .find_map(|k| secret_resemblance(k).map(|like| (k, like)))
+            .filter_map(|k| secret_resemblance(k).map(|like| (k, like)))
         {
-            let pos = crate::model::position::index(text).and_then(|root| {
-                root.get("clusters")?
-                    .get(name)?
-                    .get("properties")?
-                    .key_pos(key)
-            });
-            return Err(ConfigFileError::Invalid {
-                message: if key.to_ascii_lowercase().contains(like) {
-                    format!(
-                        "`{key}` is a secret and does not belong in the file: name an environment variable for it under `secret_properties` (`{key}: MY_ENV_VAR`)"
-                    )
-                } else {
-                    format!(
-                        "`{key}` looks like a secret (like `{like}`; a typo?) and does not belong in the file: fix its name and name an environment variable for it under `secret_properties` (`KEY: MY_ENV_VAR`)"
-                    )
-                },
-                location: crate::model::diagnostic::location(path, pos),
-            });
+            let message = if key.to_ascii_lowercase().contains(like) {
+                format!(
+                    "`{key}` is a secret and does not belong in the file: name an environment variable for it under `secret_properties` (`{key}: MY_ENV_VAR`)"
+                )
+            } else {
+                format!(
+                    "`{key}` looks like a secret (like `{like}`; a typo?) and does not belong in the file: fix its name and name an environment variable for it under `secret_properties` (`KEY: MY_ENV_VAR`)"
+                )
+            };
+            problems.push(Diagnostic::error(
+                path,
+                position(key, Some("properties")),
+                message,
+            ));
         }
     }
-    Ok(file)
+    problems
 }
 
-impl ConfigFile {
-    pub fn cluster(&self, name: &str, file: &Path) -> Result<&ClusterSettings, ConfigFileError> {
+impl SettingsFile {
+    pub fn cluster(&self, name: &str, file: &Path) -> Result<&ClusterSettings, SettingsFileError> {
         self.clusters
             .get(name)
-            .ok_or_else(|| ConfigFileError::UnknownCluster {
+            .ok_or_else(|| SettingsFileError::UnknownCluster {
                 name: name.to_string(),
                 file: file.to_path_buf(),
                 known: self.clusters.keys().map(|k| format!("`{k}`")).collect(),
@@ -448,6 +436,32 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("topicgate.yaml:8:7)"), "{err}");
+    }
+
+    #[test]
+    fn every_problem_of_the_clusters_is_reported_at_once() {
+        // Regression: parsing stopped at the first bad cluster, so a second mistake (and the
+        // policies' problems) came to light only after the first was fixed.
+        let text = "clusters:\n  a:\n    bootstrap_servers: 'no port'\n  b:\n    properties: {sasl.password: x}\n  c:\n    properties: {bootstrap.servers: h:1}\n    broker_defaults: {partitions: 0}\n";
+        let err = from_text(PathBuf::from("t.yaml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("4 problems in `t.yaml`:"), "{err}");
+        assert!(
+            err.contains("`bootstrap_servers` of cluster `a`: "),
+            "{err}"
+        );
+        assert!(err.contains("(t.yaml:3:5)"), "{err}");
+        assert!(err.contains("`sasl.password` is a secret"), "{err}");
+        assert!(err.contains("(t.yaml:5:18)"), "{err}");
+        assert!(
+            err.contains("`bootstrap.servers` is not accepted in `properties`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`broker_defaults.partitions` of cluster `c` must be at least 1"),
+            "{err}"
+        );
     }
 
     #[test]

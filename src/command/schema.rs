@@ -1,0 +1,15 @@
+//! `topicgate schema`: print the JSON Schema of spec files or of topicgate.yaml.
+
+use super::{Context, Outcome};
+use crate::error::Error;
+use crate::settings::arguments::SchemaKind;
+
+pub fn run(kind: SchemaKind, cx: &mut Context) -> Result<Outcome, Error> {
+    let schema = match kind {
+        SchemaKind::Spec => crate::spec_file::spec_schema(),
+        SchemaKind::Config => crate::spec_file::config_schema_document(),
+    };
+    serde_json::to_writer_pretty(&mut *cx.io.out, &schema)?;
+    writeln!(cx.io.out)?;
+    Ok(Outcome::Success)
+}
