@@ -1,4 +1,4 @@
-//! `apply`: executes a `Plan` through the `Cluster` port, in one batched request per kind of
+//! `apply`: executes a `Plan` through the `ClusterWriter` port, in one batched request per kind of
 //! change (create, add partitions, alter configs, delete), never one round trip per topic.
 //! It never re-diffs: what runs is what the plan says. Every step's outcome is reported: done,
 //! not done (failed, skipped) or unknown (the request got no answer, and the cluster could not
@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::cluster::{
-    Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic, OpError, TopicOutcome,
+    ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
+    OpError, TopicOutcome,
 };
 use crate::model::cluster_state::{ClusterState, TopicState};
 use crate::model::plan::{Action, ConfigChangeOp, Plan, TopicChange};
@@ -223,7 +224,7 @@ enum Request {
 /// Applies the plan. Call `preflight` first; this refuses the same way if it was not.
 pub fn apply(
     plan: &Plan,
-    cluster: &dyn Cluster,
+    cluster: &dyn ClusterWriter,
     options: &ApplyOptions,
 ) -> Result<ApplyReport, Refusal> {
     preflight(plan, options)?;
@@ -354,7 +355,12 @@ pub fn apply(
 /// What the cluster cannot show before the deadline stays unknown. Fills
 /// `report.not_yet_visible` with the done topics the cluster does not show yet.
 /// N.B. KAFKA.md: creation and deletion are asynchronous; metadata can lag the admin answer.
-pub fn settle(plan: &Plan, report: &mut ApplyReport, cluster: &dyn Cluster, timeout: Duration) {
+pub fn settle(
+    plan: &Plan,
+    report: &mut ApplyReport,
+    cluster: &dyn ClusterReader,
+    timeout: Duration,
+) {
     let changes: BTreeMap<&str, &TopicChange> =
         plan.changes.iter().map(|c| (c.topic.as_str(), c)).collect();
     let deadline = Instant::now() + timeout;
@@ -543,7 +549,7 @@ mod tests {
         }
     }
 
-    impl Cluster for MemoryCluster {
+    impl ClusterReader for MemoryCluster {
         fn describe(&self) -> Result<ClusterState, ClusterError> {
             if self.unreachable {
                 return Err(ClusterError::Unreachable {
@@ -554,6 +560,9 @@ mod tests {
             }
             Ok(self.state.borrow().clone())
         }
+    }
+
+    impl ClusterWriter for MemoryCluster {
         fn create_topics(
             &self,
             topics: &[NewTopic],

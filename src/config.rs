@@ -15,10 +15,10 @@ use crate::arguments::{
     ApplyArgs, Arguments, CheckArgs, CheckFormat, Command, ConnectionArgs, FailOn, GateArgs,
     GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
 };
+use crate::cluster::kafka::ConnectionSettings;
 use crate::cluster::Mode;
 use crate::config_file::{self, ClusterSettings, ConfigFileError};
 use crate::gate::parse_require_file;
-use crate::kafka::ConnectionSettings;
 use crate::model::bootstrap_servers::BootstrapServers;
 use crate::model::broker_defaults::{parse_given, GivenDefaults};
 // `--timeout` is every request's timeout: the range a connection allows.

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Loading, diffing and planning are pure functions over plain data (`TopicSpec`,
-//! `ClusterState`, `Plan`). Only `kafka` talks to a broker; only `render` formats output.
+//! `ClusterState`, `Plan`). Only `cluster::kafka` talks to a broker; only `render` formats output.
 //! That plain data lives in `model`, the leaf layer, which imports nothing else of the crate
 //! (`tests/layers.rs` checks it, and that no two top-level modules import each other).
 
@@ -27,12 +27,10 @@ pub mod export;
 #[cfg(test)]
 mod fixtures;
 pub mod gate;
-pub mod kafka;
 pub mod load;
 pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod render;
-pub mod snapshot;
 pub mod spec_file;
 pub mod stream;

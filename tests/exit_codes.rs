@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use support::{
     admin, eventually, free_port, spec_dir, state, stderr, stdout, topicgate_on, Broker,
 };
-use topicgate::cluster::{Cluster, Mode, NewTopic};
+use topicgate::cluster::{ClusterWriter, Mode, NewTopic};
 
 /// The built binary pointed at `broker` (as `topicgate_on`), as a `std` command that can be
 /// spawned with its pipes under the test's control.

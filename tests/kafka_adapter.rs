@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use support::{eventually, Broker};
-use topicgate::cluster::{Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic};
-use topicgate::kafka::{ConnectionSettings, KafkaCluster};
+use topicgate::cluster::kafka::{ConnectionSettings, KafkaCluster};
+use topicgate::cluster::{
+    ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
+};
 
 fn connect(broker: &Broker) -> KafkaCluster {
     KafkaCluster::connect(ConnectionSettings {

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 
 use super::{load_and_describe, Io, Outcome};
 use crate::apply::{apply, preflight, settle, ApplyOptions};
-use crate::cluster::{Cluster, Mode};
+use crate::cluster::{ClusterReader, Mode};
 use crate::config::{ApplyConfig, ApplySource};
 use crate::model::diagnostic::Diagnostic;
 use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};

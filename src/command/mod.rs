@@ -14,14 +14,14 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::cluster::Cluster;
+use crate::cluster::kafka::KafkaCluster;
+use crate::cluster::snapshot::SnapshotCluster;
+use crate::cluster::{ClusterReader, ClusterWriter};
 use crate::config::{ClusterSource, CommandConfig, Config};
-use crate::kafka::KafkaCluster;
 use crate::load::{load, Loaded};
 use crate::model::topic_spec::SpecSet;
 use crate::policy::CompiledPolicies;
 use crate::render::{self, Palette};
-use crate::snapshot::SnapshotCluster;
 
 /// What a command that ran to the end found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,7 +137,7 @@ fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<Sp
 fn load_and_describe(
     paths: &[PathBuf],
     policies: Option<&CompiledPolicies>,
-    cluster: &dyn Cluster,
+    cluster: &dyn ClusterReader,
     io: &mut Io,
 ) -> Result<(SpecSet, crate::model::cluster_state::ClusterState)> {
     let (specs, state) = load_and_try_describe(paths, policies, cluster, io)?;
@@ -149,7 +149,7 @@ fn load_and_describe(
 fn load_and_try_describe(
     paths: &[PathBuf],
     policies: Option<&CompiledPolicies>,
-    cluster: &dyn Cluster,
+    cluster: &dyn ClusterReader,
     io: &mut Io,
 ) -> Result<(
     SpecSet,
@@ -211,7 +211,7 @@ pub(crate) fn log_plan(plan: &crate::model::plan::Plan) {
 
 /// Describes the cluster, saying on stderr (`-v`, `-vv`) what was found and how long it took.
 pub(crate) fn describe(
-    cluster: &dyn Cluster,
+    cluster: &dyn ClusterReader,
 ) -> Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError> {
     let start = std::time::Instant::now();
     let state = cluster.describe();
@@ -253,11 +253,11 @@ pub(crate) fn describe(
 
 /// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
 /// its age).
-fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
+fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn ClusterReader>> {
     match source {
         ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings)?)),
         ClusterSource::Snapshot(path) => {
-            let snapshot = crate::snapshot::read(&path)?;
+            let snapshot = crate::cluster::snapshot::read(&path)?;
             let age = snapshot
                 .age(std::time::SystemTime::now())
                 .map(|a| {
@@ -281,7 +281,7 @@ fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>> {
 /// Creates the client for a live cluster, saying (`-v`) where it connects. Property names only:
 /// their values may be secrets.
 pub(crate) fn connect(
-    settings: crate::kafka::ConnectionSettings,
+    settings: crate::cluster::kafka::ConnectionSettings,
 ) -> Result<KafkaCluster, crate::cluster::ClusterError> {
     let keys: Vec<&str> = settings
         .properties
@@ -309,14 +309,14 @@ pub(crate) fn connect(
 /// judges the cluster afresh, so a broker that restarts while `gate --wait` waits or while
 /// `apply` re-reads the cluster is seen again.
 pub(crate) struct Redial {
-    settings: crate::kafka::ConnectionSettings,
+    settings: crate::cluster::kafka::ConnectionSettings,
     client: std::cell::RefCell<Option<std::rc::Rc<KafkaCluster>>>,
 }
 
 impl Redial {
     /// Creates the first client now, so that bad settings are reported at once.
     pub(crate) fn connect(
-        settings: crate::kafka::ConnectionSettings,
+        settings: crate::cluster::kafka::ConnectionSettings,
     ) -> Result<Redial, crate::cluster::ClusterError> {
         let client = connect(settings.clone())?;
         Ok(Redial {
@@ -350,13 +350,15 @@ impl Redial {
     }
 }
 
-impl Cluster for Redial {
+impl ClusterReader for Redial {
     fn describe(
         &self,
     ) -> Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError> {
         self.seen(self.client()?.describe())
     }
+}
 
+impl ClusterWriter for Redial {
     fn create_topics(
         &self,
         topics: &[crate::cluster::NewTopic],

@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::{Io, Outcome};
-use crate::cluster::Cluster;
-use crate::kafka::{ConnectionSettings, KafkaCluster};
-use crate::snapshot::Snapshot;
+use crate::cluster::kafka::{ConnectionSettings, KafkaCluster};
+use crate::cluster::snapshot::Snapshot;
+use crate::cluster::ClusterReader;
 
 pub fn run(connection: ConnectionSettings, out: Option<&Path>, io: &mut Io) -> Result<Outcome> {
     let cluster = KafkaCluster::connect(connection)?;

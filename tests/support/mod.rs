@@ -153,18 +153,20 @@ pub fn stderr(output: &std::process::Output) -> String {
 }
 
 /// The adapter pointed at `broker`, for reading and changing it outside the binary under test.
-pub fn admin(broker: &Broker) -> topicgate::kafka::KafkaCluster {
-    topicgate::kafka::KafkaCluster::connect(topicgate::kafka::ConnectionSettings {
-        bootstrap_servers: broker.bootstrap.clone(),
-        properties: vec![],
-        timeout: Duration::from_secs(10),
-    })
+pub fn admin(broker: &Broker) -> topicgate::cluster::kafka::KafkaCluster {
+    topicgate::cluster::kafka::KafkaCluster::connect(
+        topicgate::cluster::kafka::ConnectionSettings {
+            bootstrap_servers: broker.bootstrap.clone(),
+            properties: vec![],
+            timeout: Duration::from_secs(10),
+        },
+    )
     .unwrap()
 }
 
 /// What the cluster looks like now.
 pub fn state(broker: &Broker) -> topicgate::model::cluster_state::ClusterState {
-    use topicgate::cluster::Cluster;
+    use topicgate::cluster::ClusterReader;
     admin(broker).describe().unwrap()
 }
 
@@ -203,7 +205,8 @@ pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
             .collect(),
         broker_defaults: Default::default(),
     };
-    let snapshot = topicgate::snapshot::Snapshot::new(cluster, std::time::SystemTime::now());
+    let snapshot =
+        topicgate::cluster::snapshot::Snapshot::new(cluster, std::time::SystemTime::now());
     std::fs::write(path, serde_json::to_vec_pretty(&snapshot).unwrap()).unwrap();
 }
 

@@ -1,4 +1,4 @@
-//! The rdkafka adapter: implements the `Cluster` port with librdkafka's admin client. The only
+//! The rdkafka adapter: implements the port (`ClusterReader` and `ClusterWriter`) with librdkafka's admin client. The only
 //! module that imports `rdkafka`.
 //!
 //! Round trips: `describe` makes one Metadata request for all topics and DescribeConfigs requests
@@ -26,7 +26,8 @@ use rdkafka::metadata::Metadata;
 use self::context::{ConnectionProblem, MainQueuePump, TopicgateContext};
 use self::redactor::Redactor;
 use crate::cluster::{
-    Cluster, ClusterError, ConfigAlteration, Mode, NewTopic, OpError, TopicOutcome,
+    ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, Mode, NewTopic, OpError,
+    TopicOutcome,
 };
 use crate::model::bootstrap_servers::BootstrapServers;
 use crate::model::cluster_state::{
@@ -269,7 +270,7 @@ fn topic_results(api: &str, results: Vec<TopicResult>) -> Vec<TopicOutcome> {
         .collect()
 }
 
-/// The port's operations before redaction; `impl Cluster` below redacts what they return.
+/// The port's operations before redaction; the port's impls below redacts what they return.
 impl KafkaCluster {
     fn describe_unredacted(&self) -> Result<ClusterState, ClusterError> {
         let metadata = self.metadata()?;
@@ -519,12 +520,14 @@ impl KafkaCluster {
     }
 }
 
-impl Cluster for KafkaCluster {
+impl ClusterReader for KafkaCluster {
     fn describe(&self) -> Result<ClusterState, ClusterError> {
         self.describe_unredacted()
             .map_err(|e| self.redactor.cluster_error(e))
     }
+}
 
+impl ClusterWriter for KafkaCluster {
     fn create_topics(
         &self,
         topics: &[NewTopic],

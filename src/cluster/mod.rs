@@ -1,6 +1,11 @@
-//! The one port to a cluster: domain operations only (describe, create topics, add partitions,
-//! alter configs incrementally, delete topics). The rdkafka adapter implements it; so can a
-//! snapshot or an in-memory cluster in tests. Nothing outside the adapters knows about rdkafka.
+//! The port to a cluster, in two halves: `ClusterReader` (describe) and `ClusterWriter` (create
+//! topics, add partitions, alter configs incrementally, delete topics); `Admin` is both. Domain
+//! operations only. The adapters live beside it: `kafka` (librdkafka, the only importer of
+//! rdkafka) is an `Admin`, `snapshot` (a saved document) is only a reader. Nothing outside
+//! `kafka` knows about rdkafka.
+
+pub mod kafka;
+pub mod snapshot;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -120,9 +125,14 @@ pub enum Mode {
     ValidateOnly,
 }
 
-pub trait Cluster {
+/// Reading a cluster.
+pub trait ClusterReader {
     /// Reads the whole cluster: one Metadata request for all topics, batched DescribeConfigs.
     fn describe(&self) -> Result<ClusterState, ClusterError>;
+}
+
+/// Changing a cluster.
+pub trait ClusterWriter {
     /// One CreateTopics request (or a few, for very many topics).
     fn create_topics(
         &self,
@@ -144,3 +154,9 @@ pub trait Cluster {
     /// One DeleteTopics request.
     fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError>;
 }
+
+/// A cluster that can be read and changed: what `apply` works on (it reads again to see its
+/// changes arrive).
+pub trait Admin: ClusterReader + ClusterWriter {}
+
+impl<T: ClusterReader + ClusterWriter + ?Sized> Admin for T {}
