@@ -1,10 +1,12 @@
 //! The port to a cluster, in two halves: `ClusterReader` (describe) and `ClusterWriter` (create
 //! topics, add partitions, alter configs incrementally, delete topics); `Admin` is both. Domain
 //! operations only. The adapters live beside it: `kafka` (librdkafka, the only importer of
-//! rdkafka) is an `Admin`, `snapshot` (a saved document) is only a reader. Nothing outside
-//! `kafka` knows about rdkafka.
+//! rdkafka) and `memory` (an in-memory state that records requests, for tests above the port)
+//! are an `Admin`; `snapshot` (a saved document) is only a reader. Nothing outside `kafka` knows
+//! about rdkafka.
 
 pub mod kafka;
+pub mod memory;
 pub mod snapshot;
 
 use std::collections::BTreeMap;
