@@ -21,7 +21,7 @@ pub fn run(config: ApplyConfig, policies: &CompiledPolicies, io: &mut Io) -> Res
         ApplySource::Specs(_) => None,
     };
     let timeout = config.connection.timeout;
-    let cluster = super::Redial::connect(config.connection)?;
+    let cluster = super::connect(config.connection)?;
     // Specs are loaded, validated and held to the policies before anything is changed.
     let (specs, state) = match &config.source {
         ApplySource::Specs(paths) => {

@@ -29,7 +29,7 @@ pub fn run(
 ) -> Result<Outcome> {
     let start = Instant::now();
     let deadline = start + wait.unwrap_or_default();
-    // A live cluster gets a new client after a failed attempt (`Redial`).
+    // A live client outlives a broker restart: it sees the cluster again once a broker answers.
     let cluster = super::open(source, io)?;
     let (specs, mut answer) = load_and_try_describe(paths, None, &*cluster, io)?;
     let mut delay = Duration::from_millis(500);

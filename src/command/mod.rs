@@ -16,7 +16,7 @@ use anyhow::Result;
 
 use crate::cluster::kafka::KafkaCluster;
 use crate::cluster::snapshot::SnapshotCluster;
-use crate::cluster::{ClusterReader, ClusterWriter};
+use crate::cluster::ClusterReader;
 use crate::config::{ClusterSource, CommandConfig, Config};
 use crate::load::{load, Loaded};
 use crate::model::topic_spec::SpecSet;
@@ -255,7 +255,7 @@ pub(crate) fn describe(
 /// its age).
 fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn ClusterReader>> {
     match source {
-        ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings)?)),
+        ClusterSource::Live(settings) => Ok(Box::new(connect(settings)?)),
         ClusterSource::Snapshot(path) => {
             let snapshot = crate::cluster::snapshot::read(&path)?;
             let age = snapshot
@@ -302,91 +302,4 @@ pub(crate) fn connect(
         }
     );
     KafkaCluster::connect(settings)
-}
-
-/// A live cluster whose client is replaced after a request that got no answer. N.B. a client
-/// (librdkafka, and the adapter's context) remembers that every broker was down; a fresh one
-/// judges the cluster afresh, so a broker that restarts while `gate --wait` waits or while
-/// `apply` re-reads the cluster is seen again.
-pub(crate) struct Redial {
-    settings: crate::cluster::kafka::ConnectionSettings,
-    client: std::cell::RefCell<Option<std::rc::Rc<KafkaCluster>>>,
-}
-
-impl Redial {
-    /// Creates the first client now, so that bad settings are reported at once.
-    pub(crate) fn connect(
-        settings: crate::cluster::kafka::ConnectionSettings,
-    ) -> Result<Redial, crate::cluster::ClusterError> {
-        let client = connect(settings.clone())?;
-        Ok(Redial {
-            settings,
-            client: std::cell::RefCell::new(Some(std::rc::Rc::new(client))),
-        })
-    }
-
-    fn client(&self) -> Result<std::rc::Rc<KafkaCluster>, crate::cluster::ClusterError> {
-        if let Some(client) = &*self.client.borrow() {
-            return Ok(std::rc::Rc::clone(client));
-        }
-        let client = std::rc::Rc::new(connect(self.settings.clone())?);
-        *self.client.borrow_mut() = Some(std::rc::Rc::clone(&client));
-        Ok(client)
-    }
-
-    /// Passes `result` on; after a failure that asking again may cure, the next call gets a
-    /// new client.
-    fn seen<T>(
-        &self,
-        result: Result<T, crate::cluster::ClusterError>,
-    ) -> Result<T, crate::cluster::ClusterError> {
-        if let Err(e) = &result {
-            if e.is_transient() {
-                log::debug!("a new client will be used for the next request after: {e}");
-                *self.client.borrow_mut() = None;
-            }
-        }
-        result
-    }
-}
-
-impl ClusterReader for Redial {
-    fn describe(
-        &self,
-    ) -> Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError> {
-        self.seen(self.client()?.describe())
-    }
-}
-
-impl ClusterWriter for Redial {
-    fn create_topics(
-        &self,
-        topics: &[crate::cluster::NewTopic],
-        mode: crate::cluster::Mode,
-    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
-        self.seen(self.client()?.create_topics(topics, mode))
-    }
-
-    fn create_partitions(
-        &self,
-        changes: &[(String, i32)],
-        mode: crate::cluster::Mode,
-    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
-        self.seen(self.client()?.create_partitions(changes, mode))
-    }
-
-    fn alter_configs(
-        &self,
-        changes: &[crate::cluster::ConfigAlteration],
-        mode: crate::cluster::Mode,
-    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
-        self.seen(self.client()?.alter_configs(changes, mode))
-    }
-
-    fn delete_topics(
-        &self,
-        names: &[String],
-    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
-        self.seen(self.client()?.delete_topics(names))
-    }
 }

@@ -114,51 +114,72 @@ impl KafkaCluster {
             .validate_only(mode == Mode::ValidateOnly)
     }
 
-    /// One Metadata request for all topics. Fails fast when librdkafka reports that no broker
-    /// can be reached, instead of waiting for the whole timeout.
+    /// One Metadata request for all topics, made on the caller's thread: no thread outlives
+    /// the call. Fails fast when every broker is down, instead of waiting for the whole timeout.
+    ///
+    /// N.B. librdkafka's `rd_kafka_metadata` first waits for a usable broker, then sends the
+    /// request and waits for the answer, both within one timeout, and cannot be interrupted. So
+    /// the wait for a broker goes in short slices (`BrokerTransportFailure`: none was usable, and
+    /// nothing was sent), between which the client's connection problems are judged. Once a
+    /// slice ends with the request sent but unanswered (`OperationTimedOut`: a broker is up, but
+    /// slow), the request is made again with the whole time left.
     fn metadata(&self) -> Result<Metadata, ClusterError> {
-        let timeout = self.settings.timeout;
-        let (tx, rx) = std::sync::mpsc::channel();
-        let admin = Arc::clone(&self.admin);
-        // The request runs on its own thread so that this one can watch for connection errors.
-        std::thread::spawn(move || {
+        let context = self.admin.inner().context();
+        let deadline = Instant::now() + self.settings.timeout;
+        let mut slice = Duration::from_millis(100);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
             // N.B. KAFKA.md: `None` = Metadata with a null topic list (all topics); never a
             // request for one named topic, which could auto-create it.
-            let _ = tx.send(admin.inner().fetch_metadata(None, timeout));
-        });
-        let start = Instant::now();
-        loop {
-            match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(Ok(metadata)) => return Ok(metadata),
-                Ok(Err(e)) => return Err(self.unreachable(e.to_string())),
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(self.unreachable("the metadata request was abandoned".into()))
+            let error = match self.admin.inner().fetch_metadata(None, slice.min(left)) {
+                Ok(metadata) => {
+                    context.broker_answered();
+                    return Ok(metadata);
                 }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(e) => e,
+            };
+            let code = match &error {
+                KafkaError::MetadataFetch(code) => Some(*code),
+                _ => None,
+            };
+            if Instant::now() >= deadline {
+                return Err(self.unreachable(error.to_string()));
             }
-            match self.admin.inner().context().fatal() {
-                Some(ConnectionProblem::Authentication(detail)) => {
-                    return Err(ClusterError::Authentication {
-                        bootstrap: self.settings.bootstrap_servers.clone(),
-                        detail,
-                    })
+            match code {
+                // A broker took the request: it is up.
+                Some(RDKafkaErrorCode::OperationTimedOut) => {
+                    context.broker_answered();
+                    slice = left;
                 }
-                Some(
-                    ConnectionProblem::AllBrokersDown(detail) | ConnectionProblem::Resolve(detail),
-                ) => return Err(self.unreachable(detail)),
-                None => {}
-            }
-            if start.elapsed() > timeout + Duration::from_secs(1) {
-                return Err(self.unreachable("no answer".into()));
+                Some(RDKafkaErrorCode::BrokerTransportFailure) => {
+                    match context.problem() {
+                        Some(ConnectionProblem::Authentication(detail)) => {
+                            return Err(ClusterError::Authentication {
+                                bootstrap: self.settings.bootstrap_servers.clone(),
+                                detail,
+                            })
+                        }
+                        Some(
+                            ConnectionProblem::AllBrokersDown(detail)
+                            | ConnectionProblem::Resolve(detail),
+                        ) => return Err(self.unreachable(detail)),
+                        None => {}
+                    }
+                    slice = (slice * 2).min(Duration::from_secs(1));
+                }
+                _ => return Err(self.unreachable(error.to_string())),
             }
         }
     }
 
     fn unreachable(&self, detail: String) -> ClusterError {
-        let detail = self.admin.inner().context().last_error().unwrap_or(detail);
+        let context = self.admin.inner().context();
+        let detail = context.last_error().unwrap_or(detail);
         // A listener that accepts the connection but never answers as Kafka looks, to
-        // librdkafka, like a slow broker: say what it more likely is.
-        let detail = match accepting(self.bootstrap.addresses()) {
+        // librdkafka, like a slow broker: say what it more likely is. (A name that did not
+        // resolve has no listener to probe, and its lookup could be slow.)
+        let resolved = !matches!(context.problem(), Some(ConnectionProblem::Resolve(_)));
+        let detail = match accepting(self.bootstrap.addresses()).filter(|_| resolved) {
             Some(address) => format!(
                 "connected to `{address}` but got no Kafka response: is this a Kafka listener? (wrong port, or a TLS/SASL listener without `-X security.protocol`); librdkafka said: {detail}"
             ),
@@ -173,30 +194,35 @@ impl KafkaCluster {
 }
 
 /// The first of `addresses` that accepts a TCP connection within a second (all are tried at
-/// once), if any.
+/// once), if any. Every probe ends within the call: a connection attempt has a deadline, and a
+/// name that does not resolve is not probed (`unreachable` skips the probe after a failed lookup).
 fn accepting(addresses: &[String]) -> Option<String> {
     use std::net::{TcpStream, ToSocketAddrs};
-    let (tx, rx) = std::sync::mpsc::channel();
-    for address in addresses {
-        let (tx, address) = (tx.clone(), address.clone());
-        // Detached: a slow name lookup must not hold up the error; the thread ends on its own.
-        std::thread::spawn(move || {
-            let open = address.to_socket_addrs().is_ok_and(|mut addrs| {
-                addrs.any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok())
-            });
-            let _ = tx.send(open.then_some(address));
-        });
-    }
-    drop(tx);
     let deadline = Instant::now() + Duration::from_millis(1500);
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        match rx.recv_timeout(left) {
-            Ok(Some(address)) => return Some(address),
-            Ok(None) => {}
-            Err(_) => return None,
-        }
-    }
-    None
+    std::thread::scope(|scope| {
+        let probes: Vec<_> = addresses
+            .iter()
+            .map(|address| {
+                scope.spawn(move || {
+                    for a in address.to_socket_addrs().ok()? {
+                        let left = deadline.saturating_duration_since(Instant::now());
+                        if left.is_zero() {
+                            return None;
+                        }
+                        if TcpStream::connect_timeout(&a, left.min(Duration::from_secs(1))).is_ok()
+                        {
+                            return Some(address.clone());
+                        }
+                    }
+                    None
+                })
+            })
+            .collect();
+        probes
+            .into_iter()
+            .filter_map(|p| p.join().ok().flatten())
+            .next()
+    })
 }
 
 fn source(s: &RdSource) -> ConfigSource {
@@ -565,5 +591,37 @@ impl KafkaCluster {
         result
             .map(|outcomes| self.redactor.outcomes(outcomes))
             .map_err(|e| self.redactor.cluster_error(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_describe_that_fails_fast_leaves_no_request_behind() {
+        // Regression: `metadata` ran each request on a detached thread and returned early when
+        // every broker was down; the thread stayed blocked in librdkafka, holding the client,
+        // for the whole timeout after the call had returned.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let cluster = KafkaCluster::connect(ConnectionSettings {
+            bootstrap_servers: format!("127.0.0.1:{port}"),
+            properties: vec![],
+            timeout: Duration::from_secs(20),
+        })
+        .unwrap();
+        let start = Instant::now();
+        let error = cluster.describe().unwrap_err();
+        assert!(matches!(error, ClusterError::Unreachable { .. }), "{error}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+        // Only the adapter and its main-queue pump hold the client.
+        assert_eq!(Arc::strong_count(&cluster.admin), 2);
     }
 }
