@@ -4,21 +4,21 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_yaml::Value;
-
 use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::finding::Code;
-use crate::model::position::{self, Pos, PosNode};
+use crate::model::position::Pos;
 use crate::model::topic_config::{self, RawValue};
 use crate::model::topic_name;
 use crate::model::topic_spec::{Origin, SpecSet, TopicSpec};
 
 mod discover;
+mod yaml;
 
 pub use self::discover::{
     declared, is_settings_name, is_spec_name, read_as_spec, SETTINGS_FILE_NAMES,
 };
 use self::discover::{discover, once_each};
+use self::yaml::{Kind, Node};
 
 /// Keys a topic entry may have.
 pub const TOPIC_KEYS: &[&str] = &[
@@ -158,54 +158,19 @@ fn read_spec(file: &Path) -> Result<String, Diagnostic> {
 
 /// Parses one file's text into topics, adding diagnostics for everything wrong with it.
 pub fn parse_file(file: &Path, text: &str, out: &mut Vec<TopicSpec>, diags: &mut Vec<Diagnostic>) {
-    let value: Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            // serde_yaml refuses repeated keys but points at the enclosing mapping; the position
-            // index knows where each repeat is.
-            let repeats = position::index(text)
-                .map(|root| {
-                    root.all_duplicate_keys()
-                        .into_iter()
-                        .map(|(key, first, again)| (key.to_string(), first, again))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default();
-            if !repeats.is_empty() && e.to_string().contains("duplicate entry") {
-                for (key, first, again) in repeats {
-                    let message = format!("`{key}` appears twice (first at line {})", first.line);
-                    diags.push(Diagnostic::error(file, Some(again), message));
-                }
-                return;
-            }
-            let pos = e.location().map(|l| Pos {
-                line: l.line(),
-                col: l.column(),
-            });
-            let message = strip_location(&e.to_string());
-            diags.push(Diagnostic::error(
-                file,
-                pos,
-                format!("invalid YAML: {message}"),
-            ));
+    let root = match yaml::read(file, text) {
+        Ok(root) => root,
+        Err(problems) => {
+            diags.extend(problems);
             return;
         }
     };
-    let index = position::index(text);
     let mut w = Walker {
         file,
         diags,
         fallback: Pos { line: 1, col: 1 },
     };
-    w.file_root(&value, index.as_ref(), out);
-}
-
-/// serde_yaml appends " at line L column C" to messages; the location is reported separately.
-fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
+    w.file_root(&root, out);
 }
 
 struct Walker<'a> {
@@ -227,62 +192,59 @@ impl Walker<'_> {
             .push(Diagnostic::warning(self.file, pos, message));
     }
 
-    fn file_root(&mut self, value: &Value, index: Option<&PosNode>, out: &mut Vec<TopicSpec>) {
-        let map = match value {
-            Value::Mapping(m) => m,
-            Value::Null => {
+    fn file_root(&mut self, root: &Node, out: &mut Vec<TopicSpec>) {
+        let entries = match &root.kind {
+            Kind::Map(entries) => entries,
+            Kind::Null => {
                 self.error(None, "empty spec file: expected a `topics:` list");
                 return;
             }
             _ => {
                 self.error(
-                    index.map(|n| n.pos),
+                    root.pos,
                     "a spec file must be a mapping with a `topics:` list",
                 );
                 return;
             }
         };
         let mut topics = None;
-        for (key, v) in map {
-            match key.as_str() {
+        for (key, v) in entries {
+            match key.value.as_deref() {
                 Some("topics") => topics = Some(v),
                 Some(other) => {
-                    let pos = index.and_then(|n| n.key_pos(other));
-                    self.error(pos, unknown_key_message(other, &["topics"], "a spec file"));
+                    self.error(
+                        key.pos,
+                        unknown_key_message(other, &["topics"], "a spec file"),
+                    );
                 }
-                None => self.error(index.map(|n| n.pos), "keys must be strings"),
+                None => self.error(root.pos, "keys must be strings"),
             }
         }
         let Some(topics) = topics else {
-            self.error(index.map(|n| n.pos), "missing the `topics:` list");
+            self.error(root.pos, "missing the `topics:` list");
             return;
         };
-        let topics_index = index.and_then(|n| n.get("topics"));
-        let items = match topics {
-            Value::Sequence(items) => items,
-            Value::Null => return,
+        let items = match &topics.kind {
+            Kind::Seq(items) => items,
+            Kind::Null => return,
             _ => {
-                self.error(
-                    topics_index.map(|n| n.pos),
-                    "`topics` must be a list of topic entries",
-                );
+                self.error(topics.pos, "`topics` must be a list of topic entries");
                 return;
             }
         };
-        for (i, item) in items.iter().enumerate() {
-            let node = topics_index.and_then(|n| n.index(i));
-            if let Some(n) = node {
-                self.fallback = n.pos;
+        for item in items {
+            if let Some(pos) = item.pos {
+                self.fallback = pos;
             }
-            if let Some(spec) = self.topic(item, node) {
+            if let Some(spec) = self.topic(item) {
                 out.push(spec);
             }
         }
     }
 
-    fn topic(&mut self, value: &Value, node: Option<&PosNode>) -> Option<TopicSpec> {
-        let pos = node.map(|n| n.pos);
-        let Value::Mapping(map) = value else {
+    fn topic(&mut self, node: &Node) -> Option<TopicSpec> {
+        let pos = node.pos;
+        let Kind::Map(entries) = &node.kind else {
             self.error(
                 pos,
                 "each entry of `topics` must be a mapping with `name`, `partitions` and `replication_factor`",
@@ -301,46 +263,45 @@ impl Walker<'_> {
         let mut policy_exceptions = BTreeMap::new();
         // Keys a misspelt key was taken for: their absence is already explained.
         let mut suggested: Vec<&str> = Vec::new();
-        for (key, v) in map {
-            let Some(key) = key.as_str() else {
+        for (key, v) in entries {
+            let Some(key_name) = key.value.as_deref() else {
                 self.error(pos, "keys must be strings");
                 continue;
             };
-            let vpos = node.and_then(|n| n.get(key)).map(|n| n.pos);
-            let kpos = node.and_then(|n| n.key_pos(key));
-            match key {
-                "name" => match v {
-                    Value::String(s) => {
+            let vpos = v.pos;
+            match key_name {
+                "name" => match &v.kind {
+                    Kind::String(s) => {
                         if let Err(why) = topic_name::check(s) {
                             self.error(vpos, why);
                         }
                         name = Some(s.clone());
                     }
-                    _ => self.error(vpos, format!("`name` must be a string, got {}", kind(v))),
+                    _ => self.error(
+                        vpos,
+                        format!("`name` must be a string, got {}", v.describe()),
+                    ),
                 },
                 "partitions" => {
                     partitions = self
-                        .count(v, vpos, "partitions", i32::MAX as i64)
+                        .count(v, "partitions", i32::MAX as i64)
                         .map(|n| n as i32)
                 }
                 "replication_factor" => {
                     replication_factor = self
-                        .count(v, vpos, "replication_factor", i16::MAX as i64)
+                        .count(v, "replication_factor", i16::MAX as i64)
                         .map(|n| n as i16)
                 }
-                "configs" => configs = self.configs(v, node.and_then(|n| n.get("configs")), vpos),
-                "owner" => owner = self.text(v, vpos, "owner"),
-                "description" => description = self.text(v, vpos, "description"),
-                "labels" => labels = self.labels(v, vpos),
-                "policy_exceptions" => {
-                    policy_exceptions =
-                        self.exceptions(v, node.and_then(|n| n.get("policy_exceptions")), vpos)
-                }
-                "delete" => match v {
-                    Value::Bool(b) => delete = *b,
+                "configs" => configs = self.configs(v),
+                "owner" => owner = self.text(v, "owner"),
+                "description" => description = self.text(v, "description"),
+                "labels" => labels = self.labels(v),
+                "policy_exceptions" => policy_exceptions = self.exceptions(v),
+                "delete" => match &v.kind {
+                    Kind::Bool(b) => delete = *b,
                     _ => self.error(
                         vpos,
-                        format!("`delete` must be `true` or `false`, got {}", kind(v)),
+                        format!("`delete` must be `true` or `false`, got {}", v.describe()),
                     ),
                 },
                 other => {
@@ -348,7 +309,7 @@ impl Walker<'_> {
                         suggested.push(s);
                     }
                     self.error(
-                        kpos,
+                        key.pos,
                         unknown_key_message(other, TOPIC_KEYS, "a topic entry"),
                     )
                 }
@@ -359,11 +320,10 @@ impl Walker<'_> {
             return None;
         };
         if !delete {
-            if !map.contains_key("partitions") && !suggested.contains(&"partitions") {
+            if !node.has_key("partitions") && !suggested.contains(&"partitions") {
                 self.error(pos, format!("topic `{name}` has no `partitions`"));
             }
-            if !map.contains_key("replication_factor") && !suggested.contains(&"replication_factor")
-            {
+            if !node.has_key("replication_factor") && !suggested.contains(&"replication_factor") {
                 self.error(pos, format!("topic `{name}` has no `replication_factor`"));
             }
         } else if !configs.is_empty() {
@@ -399,13 +359,13 @@ impl Walker<'_> {
             .count()
     }
 
-    fn count(&mut self, v: &Value, pos: Option<Pos>, key: &str, max: i64) -> Option<i64> {
-        let raw = match v {
-            Value::Number(n) => number(n),
+    fn count(&mut self, v: &Node, key: &str, max: i64) -> Option<i64> {
+        let raw = match &v.kind {
+            Kind::Number(n) => number(n),
             _ => {
                 self.error(
-                    pos,
-                    format!("`{key}` must be a whole number, got {}", kind(v)),
+                    v.pos,
+                    format!("`{key}` must be a whole number, got {}", v.describe()),
                 );
                 return None;
             }
@@ -413,11 +373,11 @@ impl Walker<'_> {
         match raw {
             RawValue::Int(n) if n >= 1 && n <= i128::from(max) => i64::try_from(n).ok(),
             RawValue::Int(n) if n < 1 => {
-                self.error(pos, format!("`{key}` must be at least 1, got {n}"));
+                self.error(v.pos, format!("`{key}` must be at least 1, got {n}"));
                 None
             }
             RawValue::Int(n) => {
-                self.error(pos, format!("`{key}` must be at most {max}, got {n}"));
+                self.error(v.pos, format!("`{key}` must be at most {max}, got {n}"));
                 None
             }
             other => {
@@ -426,41 +386,44 @@ impl Walker<'_> {
                     other.describe(),
                     topic_config::write_as(&other)
                 );
-                self.error(pos, message);
+                self.error(v.pos, message);
                 None
             }
         }
     }
 
-    fn text(&mut self, v: &Value, pos: Option<Pos>, key: &str) -> Option<String> {
-        match v {
-            Value::String(s) => Some(s.clone()),
+    fn text(&mut self, v: &Node, key: &str) -> Option<String> {
+        match &v.kind {
+            Kind::String(s) => Some(s.clone()),
             _ => {
-                self.error(pos, format!("`{key}` must be a string, got {}", kind(v)));
+                self.error(
+                    v.pos,
+                    format!("`{key}` must be a string, got {}", v.describe()),
+                );
                 None
             }
         }
     }
 
-    fn labels(&mut self, v: &Value, pos: Option<Pos>) -> BTreeMap<String, String> {
+    fn labels(&mut self, v: &Node) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        let Value::Mapping(map) = v else {
+        let Kind::Map(entries) = &v.kind else {
             self.error(
-                pos,
+                v.pos,
                 format!(
                     "`labels` must be a mapping of names to values, got {}",
-                    kind(v)
+                    v.describe()
                 ),
             );
             return out;
         };
-        for (k, val) in map {
-            match (k.as_str(), scalar_text(val)) {
+        for (k, val) in entries {
+            match (k.value.as_deref(), val.scalar_text()) {
                 (Some(k), Some(val)) => {
                     out.insert(k.to_string(), val);
                 }
                 _ => self.error(
-                    pos,
+                    v.pos,
                     "`labels` entries must be `name: value` with scalar values",
                 ),
             }
@@ -469,37 +432,33 @@ impl Walker<'_> {
     }
 
     /// `policy_exceptions: {CODE: reason}`: each code a policy rule, each reason a sentence.
-    fn exceptions(
-        &mut self,
-        v: &Value,
-        node: Option<&PosNode>,
-        pos: Option<Pos>,
-    ) -> BTreeMap<String, String> {
+    fn exceptions(&mut self, v: &Node) -> BTreeMap<String, String> {
+        let pos = v.pos;
         let mut out = BTreeMap::new();
-        let Value::Mapping(map) = v else {
+        let Kind::Map(entries) = &v.kind else {
             self.error(
                 pos,
                 format!(
                     "`policy_exceptions` must map policy codes to reasons, got {}",
-                    kind(v)
+                    v.describe()
                 ),
             );
             return out;
         };
         let codes: Vec<&str> = Code::POLICY.iter().map(|c| c.as_str()).collect();
-        for (k, reason) in map {
-            let Some(code) = k.as_str() else {
+        for (k, reason) in entries {
+            let Some(code) = k.value.as_deref() else {
                 self.error(pos, "policy codes must be strings");
                 continue;
             };
-            let kpos = node.and_then(|n| n.key_pos(code)).or(pos);
+            let kpos = k.pos.or(pos);
             if !codes.contains(&code) {
                 let msg = unknown_key_message(code, &codes, "`policy_exceptions` (a policy code)");
                 self.error(kpos, msg);
                 continue;
             }
-            match reason {
-                Value::String(r) if !r.trim().is_empty() => {
+            match &reason.kind {
+                Kind::String(r) if !r.trim().is_empty() => {
                     out.insert(code.to_string(), r.clone());
                 }
                 _ => self.error(
@@ -511,34 +470,30 @@ impl Walker<'_> {
         out
     }
 
-    fn configs(
-        &mut self,
-        v: &Value,
-        node: Option<&PosNode>,
-        pos: Option<Pos>,
-    ) -> BTreeMap<String, String> {
+    fn configs(&mut self, v: &Node) -> BTreeMap<String, String> {
+        let pos = v.pos;
         let mut out = BTreeMap::new();
-        let map = match v {
-            Value::Mapping(m) => m,
-            Value::Null => return out,
+        let entries = match &v.kind {
+            Kind::Map(entries) => entries,
+            Kind::Null => return out,
             _ => {
                 self.error(
                     pos,
                     format!(
                         "`configs` must be a mapping of config names to values, got {}",
-                        kind(v)
+                        v.describe()
                     ),
                 );
                 return out;
             }
         };
-        for (k, val) in map {
-            let Some(key) = k.as_str() else {
+        for (k, val) in entries {
+            let Some(key) = k.value.as_deref() else {
                 self.error(pos, "config names must be strings");
                 continue;
             };
-            let kpos = node.and_then(|n| n.key_pos(key));
-            let vpos = node.and_then(|n| n.get(key)).map(|n| n.pos).or(kpos);
+            let kpos = k.pos;
+            let vpos = val.pos.or(kpos);
             let Some(def) = topic_config::lookup(key) else {
                 let mut msg = format!("`{key}` is not a Kafka topic-level config");
                 if let Some(s) = topic_config::suggest(key) {
@@ -550,12 +505,12 @@ impl Walker<'_> {
             if let Some(version) = def.removed_in {
                 self.warning(kpos, format!("`{key}` was removed in Kafka {version}; brokers from {version} on reject or ignore it"));
             }
-            let raw = match val {
-                Value::Number(n) => number(n),
-                Value::Bool(b) => RawValue::Bool(*b),
-                Value::String(s) => RawValue::Str(s.clone()),
-                Value::Sequence(items) => {
-                    let texts: Option<Vec<String>> = items.iter().map(scalar_text).collect();
+            let raw = match &val.kind {
+                Kind::Number(n) => number(n),
+                Kind::Bool(b) => RawValue::Bool(*b),
+                Kind::String(s) => RawValue::Str(s.clone()),
+                Kind::Seq(items) => {
+                    let texts: Option<Vec<String>> = items.iter().map(Node::scalar_text).collect();
                     match texts {
                         Some(t) => RawValue::List(t),
                         None => {
@@ -567,7 +522,7 @@ impl Walker<'_> {
                         }
                     }
                 }
-                Value::Null => {
+                Kind::Null => {
                     self.error(
                         vpos,
                         format!("`{key}` has no value; remove the line to leave it unset"),
@@ -575,7 +530,10 @@ impl Walker<'_> {
                     continue;
                 }
                 _ => {
-                    self.error(vpos, format!("`{key}` must be a value, got {}", kind(val)));
+                    self.error(
+                        vpos,
+                        format!("`{key}` must be a value, got {}", val.describe()),
+                    );
                     continue;
                 }
             };
@@ -606,28 +564,6 @@ fn number(n: &serde_yaml::Number) -> RawValue {
         return RawValue::Int(f as i128);
     }
     RawValue::Float(f)
-}
-
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
-        Value::Number(_) => "a decimal number",
-        Value::String(_) => "a string",
-        Value::Sequence(_) => "a list",
-        Value::Mapping(_) => "a mapping",
-        Value::Tagged(_) => "a tagged value",
-    }
 }
 
 fn unknown_key_message(key: &str, known: &[&str], what: &str) -> String {
