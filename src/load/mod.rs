@@ -5,33 +5,20 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::diagnostic::{Diagnostic, Severity};
-use crate::model::finding::Code;
 use crate::model::position::Pos;
 use crate::model::topic_config::{self, RawValue};
-use crate::model::topic_name;
-use crate::model::topic_spec::{Origin, SpecSet, TopicSpec};
+use crate::model::topic_spec::{SpecSet, TopicSpec};
 
 mod discover;
+mod raw_topic;
+pub mod schema;
+mod validate;
 mod yaml;
 
 pub use self::discover::{
     declared, is_settings_name, is_spec_name, read_as_spec, SETTINGS_FILE_NAMES,
 };
 use self::discover::{discover, once_each};
-use self::yaml::{Kind, Node};
-
-/// Keys a topic entry may have.
-pub const TOPIC_KEYS: &[&str] = &[
-    "name",
-    "partitions",
-    "replication_factor",
-    "configs",
-    "owner",
-    "description",
-    "labels",
-    "delete",
-    "policy_exceptions",
-];
 
 /// Why specs could not be loaded: every diagnostic found (warnings included).
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +143,9 @@ fn read_spec(file: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-/// Parses one file's text into topics, adding diagnostics for everything wrong with it.
+/// Parses one file's text into topics, adding diagnostics for everything wrong with it. The
+/// stages: the YAML tree (`yaml`), raw topic entries (`raw_topic`: shape, key names, kinds of
+/// values), then each entry's values (`validate`). A topic with any problem is left out.
 pub fn parse_file(file: &Path, text: &str, out: &mut Vec<TopicSpec>, diags: &mut Vec<Diagnostic>) {
     let root = match yaml::read(file, text) {
         Ok(root) => root,
@@ -165,22 +154,32 @@ pub fn parse_file(file: &Path, text: &str, out: &mut Vec<TopicSpec>, diags: &mut
             return;
         }
     };
-    let mut w = Walker {
+    let mut report = Report {
         file,
         diags,
         fallback: Pos { line: 1, col: 1 },
     };
-    w.file_root(&root, out);
+    let raw = raw_topic::from_file(&root, &mut report);
+    // Stages that combine raw entries (an overlay per environment, say) go here: between the
+    // raw entries, whose values keep their positions, and validation.
+    for (topic, raw_problems) in raw {
+        let before = report.error_count();
+        let spec = validate::topic(topic, &mut report);
+        if raw_problems == 0 && report.error_count() == before {
+            out.extend(spec);
+        }
+    }
 }
 
-struct Walker<'a> {
+/// Where a file's problems go, each with its position or else the nearest known one.
+struct Report<'a> {
     file: &'a Path,
     diags: &'a mut Vec<Diagnostic>,
-    /// The nearest known position, used when a node has none (aliases, merged keys).
+    /// The nearest known position, used when a node has none (behind an alias).
     fallback: Pos,
 }
 
-impl Walker<'_> {
+impl Report<'_> {
     fn error(&mut self, pos: Option<Pos>, message: impl Into<String>) {
         let pos = pos.or(Some(self.fallback));
         self.diags.push(Diagnostic::error(self.file, pos, message));
@@ -192,359 +191,11 @@ impl Walker<'_> {
             .push(Diagnostic::warning(self.file, pos, message));
     }
 
-    fn file_root(&mut self, root: &Node, out: &mut Vec<TopicSpec>) {
-        let entries = match &root.kind {
-            Kind::Map(entries) => entries,
-            Kind::Null => {
-                self.error(None, "empty spec file: expected a `topics:` list");
-                return;
-            }
-            _ => {
-                self.error(
-                    root.pos,
-                    "a spec file must be a mapping with a `topics:` list",
-                );
-                return;
-            }
-        };
-        let mut topics = None;
-        for (key, v) in entries {
-            match key.value.as_deref() {
-                Some("topics") => topics = Some(v),
-                Some(other) => {
-                    self.error(
-                        key.pos,
-                        unknown_key_message(other, &["topics"], "a spec file"),
-                    );
-                }
-                None => self.error(root.pos, "keys must be strings"),
-            }
-        }
-        let Some(topics) = topics else {
-            self.error(root.pos, "missing the `topics:` list");
-            return;
-        };
-        let items = match &topics.kind {
-            Kind::Seq(items) => items,
-            Kind::Null => return,
-            _ => {
-                self.error(topics.pos, "`topics` must be a list of topic entries");
-                return;
-            }
-        };
-        for item in items {
-            if let Some(pos) = item.pos {
-                self.fallback = pos;
-            }
-            if let Some(spec) = self.topic(item) {
-                out.push(spec);
-            }
-        }
-    }
-
-    fn topic(&mut self, node: &Node) -> Option<TopicSpec> {
-        let pos = node.pos;
-        let Kind::Map(entries) = &node.kind else {
-            self.error(
-                pos,
-                "each entry of `topics` must be a mapping with `name`, `partitions` and `replication_factor`",
-            );
-            return None;
-        };
-        let errors_before = self.error_count();
-        let mut name = None;
-        let mut partitions = None;
-        let mut replication_factor = None;
-        let mut configs = BTreeMap::new();
-        let mut owner = None;
-        let mut description = None;
-        let mut labels = BTreeMap::new();
-        let mut delete = false;
-        let mut policy_exceptions = BTreeMap::new();
-        // Keys a misspelt key was taken for: their absence is already explained.
-        let mut suggested: Vec<&str> = Vec::new();
-        for (key, v) in entries {
-            let Some(key_name) = key.value.as_deref() else {
-                self.error(pos, "keys must be strings");
-                continue;
-            };
-            let vpos = v.pos;
-            match key_name {
-                "name" => match &v.kind {
-                    Kind::String(s) => {
-                        if let Err(why) = topic_name::check(s) {
-                            self.error(vpos, why);
-                        }
-                        name = Some(s.clone());
-                    }
-                    _ => self.error(
-                        vpos,
-                        format!("`name` must be a string, got {}", v.describe()),
-                    ),
-                },
-                "partitions" => {
-                    partitions = self
-                        .count(v, "partitions", i32::MAX as i64)
-                        .map(|n| n as i32)
-                }
-                "replication_factor" => {
-                    replication_factor = self
-                        .count(v, "replication_factor", i16::MAX as i64)
-                        .map(|n| n as i16)
-                }
-                "configs" => configs = self.configs(v),
-                "owner" => owner = self.text(v, "owner"),
-                "description" => description = self.text(v, "description"),
-                "labels" => labels = self.labels(v),
-                "policy_exceptions" => policy_exceptions = self.exceptions(v),
-                "delete" => match &v.kind {
-                    Kind::Bool(b) => delete = *b,
-                    _ => self.error(
-                        vpos,
-                        format!("`delete` must be `true` or `false`, got {}", v.describe()),
-                    ),
-                },
-                other => {
-                    if let Some(s) = topic_config::closest(other, TOPIC_KEYS.iter().copied()) {
-                        suggested.push(s);
-                    }
-                    self.error(
-                        key.pos,
-                        unknown_key_message(other, TOPIC_KEYS, "a topic entry"),
-                    )
-                }
-            }
-        }
-        let Some(name) = name else {
-            self.error(pos, "topic entry has no `name`");
-            return None;
-        };
-        if !delete {
-            if !node.has_key("partitions") && !suggested.contains(&"partitions") {
-                self.error(pos, format!("topic `{name}` has no `partitions`"));
-            }
-            if !node.has_key("replication_factor") && !suggested.contains(&"replication_factor") {
-                self.error(pos, format!("topic `{name}` has no `replication_factor`"));
-            }
-        } else if !configs.is_empty() {
-            self.warning(
-                pos,
-                format!("topic `{name}` is marked `delete: true`; its `configs` are ignored"),
-            );
-        }
-        if self.error_count() > errors_before {
-            return None;
-        }
-        Some(TopicSpec {
-            name,
-            partitions,
-            replication_factor,
-            configs,
-            owner,
-            description,
-            labels,
-            delete,
-            policy_exceptions,
-            origin: Origin {
-                file: self.file.to_path_buf(),
-                pos: pos.unwrap_or(self.fallback),
-            },
-        })
-    }
-
     fn error_count(&self) -> usize {
         self.diags
             .iter()
             .filter(|d| d.severity == Severity::Error && d.file == self.file)
             .count()
-    }
-
-    fn count(&mut self, v: &Node, key: &str, max: i64) -> Option<i64> {
-        let raw = match &v.kind {
-            Kind::Number(n) => number(n),
-            _ => {
-                self.error(
-                    v.pos,
-                    format!("`{key}` must be a whole number, got {}", v.describe()),
-                );
-                return None;
-            }
-        };
-        match raw {
-            RawValue::Int(n) if n >= 1 && n <= i128::from(max) => i64::try_from(n).ok(),
-            RawValue::Int(n) if n < 1 => {
-                self.error(v.pos, format!("`{key}` must be at least 1, got {n}"));
-                None
-            }
-            RawValue::Int(n) => {
-                self.error(v.pos, format!("`{key}` must be at most {max}, got {n}"));
-                None
-            }
-            other => {
-                let message = format!(
-                    "`{key}` must be a whole number, got {}{}",
-                    other.describe(),
-                    topic_config::write_as(&other)
-                );
-                self.error(v.pos, message);
-                None
-            }
-        }
-    }
-
-    fn text(&mut self, v: &Node, key: &str) -> Option<String> {
-        match &v.kind {
-            Kind::String(s) => Some(s.clone()),
-            _ => {
-                self.error(
-                    v.pos,
-                    format!("`{key}` must be a string, got {}", v.describe()),
-                );
-                None
-            }
-        }
-    }
-
-    fn labels(&mut self, v: &Node) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
-        let Kind::Map(entries) = &v.kind else {
-            self.error(
-                v.pos,
-                format!(
-                    "`labels` must be a mapping of names to values, got {}",
-                    v.describe()
-                ),
-            );
-            return out;
-        };
-        for (k, val) in entries {
-            match (k.value.as_deref(), val.scalar_text()) {
-                (Some(k), Some(val)) => {
-                    out.insert(k.to_string(), val);
-                }
-                _ => self.error(
-                    v.pos,
-                    "`labels` entries must be `name: value` with scalar values",
-                ),
-            }
-        }
-        out
-    }
-
-    /// `policy_exceptions: {CODE: reason}`: each code a policy rule, each reason a sentence.
-    fn exceptions(&mut self, v: &Node) -> BTreeMap<String, String> {
-        let pos = v.pos;
-        let mut out = BTreeMap::new();
-        let Kind::Map(entries) = &v.kind else {
-            self.error(
-                pos,
-                format!(
-                    "`policy_exceptions` must map policy codes to reasons, got {}",
-                    v.describe()
-                ),
-            );
-            return out;
-        };
-        let codes: Vec<&str> = Code::POLICY.iter().map(|c| c.as_str()).collect();
-        for (k, reason) in entries {
-            let Some(code) = k.value.as_deref() else {
-                self.error(pos, "policy codes must be strings");
-                continue;
-            };
-            let kpos = k.pos.or(pos);
-            if !codes.contains(&code) {
-                let msg = unknown_key_message(code, &codes, "`policy_exceptions` (a policy code)");
-                self.error(kpos, msg);
-                continue;
-            }
-            match &reason.kind {
-                Kind::String(r) if !r.trim().is_empty() => {
-                    out.insert(code.to_string(), r.clone());
-                }
-                _ => self.error(
-                    kpos,
-                    format!("the exception to `{code}` needs a reason (a sentence saying why)"),
-                ),
-            }
-        }
-        out
-    }
-
-    fn configs(&mut self, v: &Node) -> BTreeMap<String, String> {
-        let pos = v.pos;
-        let mut out = BTreeMap::new();
-        let entries = match &v.kind {
-            Kind::Map(entries) => entries,
-            Kind::Null => return out,
-            _ => {
-                self.error(
-                    pos,
-                    format!(
-                        "`configs` must be a mapping of config names to values, got {}",
-                        v.describe()
-                    ),
-                );
-                return out;
-            }
-        };
-        for (k, val) in entries {
-            let Some(key) = k.value.as_deref() else {
-                self.error(pos, "config names must be strings");
-                continue;
-            };
-            let kpos = k.pos;
-            let vpos = val.pos.or(kpos);
-            let Some(def) = topic_config::lookup(key) else {
-                let mut msg = format!("`{key}` is not a Kafka topic-level config");
-                if let Some(s) = topic_config::suggest(key) {
-                    msg.push_str(&format!("; did you mean `{s}`?"));
-                }
-                self.error(kpos, msg);
-                continue;
-            };
-            if let Some(version) = def.removed_in {
-                self.warning(kpos, format!("`{key}` was removed in Kafka {version}; brokers from {version} on reject or ignore it"));
-            }
-            let raw = match &val.kind {
-                Kind::Number(n) => number(n),
-                Kind::Bool(b) => RawValue::Bool(*b),
-                Kind::String(s) => RawValue::Str(s.clone()),
-                Kind::Seq(items) => {
-                    let texts: Option<Vec<String>> = items.iter().map(Node::scalar_text).collect();
-                    match texts {
-                        Some(t) => RawValue::List(t),
-                        None => {
-                            self.error(
-                                vpos,
-                                format!("`{key}` must be a value or a list of values"),
-                            );
-                            continue;
-                        }
-                    }
-                }
-                Kind::Null => {
-                    self.error(
-                        vpos,
-                        format!("`{key}` has no value; remove the line to leave it unset"),
-                    );
-                    continue;
-                }
-                _ => {
-                    self.error(
-                        vpos,
-                        format!("`{key}` must be a value, got {}", val.describe()),
-                    );
-                    continue;
-                }
-            };
-            match topic_config::normalise(def, &raw) {
-                Ok(normalised) => {
-                    out.insert(key.to_string(), normalised);
-                }
-                Err(msg) => self.error(vpos, msg),
-            }
-        }
-        out
     }
 }
 

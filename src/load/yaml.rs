@@ -62,14 +62,6 @@ impl Node {
             _ => None,
         }
     }
-
-    /// Whether this is a mapping with the string key `key`.
-    pub(super) fn has_key(&self, key: &str) -> bool {
-        match &self.kind {
-            Kind::Map(entries) => entries.iter().any(|(k, _)| k.value.as_deref() == Some(key)),
-            _ => false,
-        }
-    }
 }
 
 /// The document in `text` (the first one), or every reason it is not valid YAML: repeated keys,
@@ -187,7 +179,6 @@ mod tests {
         };
         let topic = &items[0];
         assert_eq!(topic.pos, Some(Pos { line: 2, col: 5 }));
-        assert!(topic.has_key("partitions"));
         let Kind::Map(fields) = &topic.kind else {
             panic!("{topic:?}")
         };
