@@ -15,13 +15,13 @@ use crate::arguments::{
     ApplyArgs, Arguments, CheckArgs, CheckFormat, Command, ConnectionArgs, FailOn, GateArgs,
     GateFormat, PlanArgs, PlanFormat, RuleArgs, ValidateFormat,
 };
-use crate::cluster::kafka::ConnectionSettings;
 use crate::cluster::Mode;
 use crate::config_file::{self, ClusterSettings, ConfigFileError};
 use crate::gate::parse_require_file;
 use crate::model::bootstrap_servers::BootstrapServers;
 use crate::model::broker_defaults::{parse_given, GivenDefaults};
 // `--timeout` is every request's timeout: the range a connection allows.
+use crate::model::connection::Connection;
 use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
 use crate::model::secret::Secret;
 use crate::model::topic_filter::TopicFilter;
@@ -158,7 +158,7 @@ pub struct Config {
 /// Where a read-only command gets the cluster state from.
 #[derive(Debug)]
 pub enum ClusterSource {
-    Live(ConnectionSettings),
+    Live(Connection),
     /// `--state FILE`: a snapshot, offline.
     Snapshot(PathBuf),
 }
@@ -193,7 +193,7 @@ pub enum CommandConfig {
         format: GateFormat,
     },
     Snapshot {
-        connection: ConnectionSettings,
+        connection: Connection,
         out: Option<PathBuf>,
     },
     Schema(crate::arguments::SchemaKind),
@@ -208,7 +208,7 @@ pub enum CommandConfig {
 #[derive(Debug)]
 pub struct ApplyConfig {
     pub source: ApplySource,
-    pub connection: ConnectionSettings,
+    pub connection: Connection,
     pub yes: bool,
     pub dry_run: bool,
     /// `ValidateOnly` only for `--dry-run --broker-validate`.
@@ -449,7 +449,7 @@ fn cluster_source(
 fn connection_settings(
     c: ConnectionArgs,
     context: &FileContext,
-) -> Result<ConnectionSettings, ConfigError> {
+) -> Result<Connection, ConfigError> {
     let env = context.env;
     let cluster = context.cluster()?;
     let file_servers = cluster.and_then(|(name, c)| {
@@ -519,7 +519,7 @@ fn connection_settings(
         Some((shown, text)) => duration_setting(&shown, &text, TIMEOUT_RANGE)?,
         None => duration_setting(DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, TIMEOUT_RANGE)?,
     };
-    Ok(ConnectionSettings {
+    Ok(Connection {
         bootstrap_servers: bootstrap.to_string(),
         properties,
         timeout,
@@ -569,7 +569,7 @@ mod tests {
         Config::resolve(Arguments::try_parse_from(argv).unwrap(), &env)
     }
 
-    fn connection(config: Config) -> ConnectionSettings {
+    fn connection(config: Config) -> Connection {
         match config.command {
             CommandConfig::Plan {
                 source: ClusterSource::Live(c),
@@ -579,13 +579,13 @@ mod tests {
         }
     }
 
-    fn plan(args: &[&str], env: &[(&str, &str)]) -> Result<ConnectionSettings, ConfigError> {
+    fn plan(args: &[&str], env: &[(&str, &str)]) -> Result<Connection, ConfigError> {
         let mut argv = vec!["plan"];
         argv.extend(args);
         resolve(&argv, env).map(connection)
     }
 
-    fn value<'a>(c: &'a ConnectionSettings, key: &str) -> Option<&'a str> {
+    fn value<'a>(c: &'a Connection, key: &str) -> Option<&'a str> {
         c.properties
             .iter()
             .rev()
@@ -749,6 +749,27 @@ mod tests {
             let err = gate(bad).unwrap_err().to_string();
             assert!(err.contains(&format!("`--wait {bad}`")), "{err}");
         }
+    }
+
+    #[test]
+    fn the_settings_never_show_a_property_value() {
+        let config = resolve(
+            &[
+                "plan",
+                "--cluster",
+                "prod",
+                "-X",
+                "ssl.key.password=x-SECRET-2",
+            ],
+            &[("TG_PW", "pw-SECRET-1")],
+        )
+        .unwrap();
+        let shown = format!("{config:?} {config:#?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.contains("sasl.password") && shown.contains("ssl.key.password"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use support::{
     admin, eventually, free_port, spec_dir, state, stderr, stdout, topicgate_on, Broker,
 };
-use topicgate::cluster::kafka::{ConnectionSettings, KafkaCluster};
+use topicgate::cluster::kafka::KafkaCluster;
 use topicgate::cluster::{ClusterError, ClusterReader, ClusterWriter, Mode, NewTopic};
+use topicgate::model::connection::Connection;
 
 /// The built binary pointed at `broker` (as `topicgate_on`), as a `std` command that can be
 /// spawned with its pipes under the test's control.
@@ -667,7 +668,7 @@ fn the_adapter_sees_a_slow_broker_again_after_a_restart() {
         metadata_delay: Duration::from_millis(300),
         ..Default::default()
     });
-    let cluster = KafkaCluster::connect(ConnectionSettings {
+    let cluster = KafkaCluster::connect(Connection {
         bootstrap_servers: proxy.bootstrap(),
         properties: vec![],
         timeout: Duration::from_secs(10),

@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use support::{eventually, Broker};
-use topicgate::cluster::kafka::{ConnectionSettings, KafkaCluster};
+use topicgate::cluster::kafka::KafkaCluster;
 use topicgate::cluster::{
     ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
 };
+use topicgate::model::connection::Connection;
 
 fn connect(broker: &Broker) -> KafkaCluster {
-    KafkaCluster::connect(ConnectionSettings {
+    KafkaCluster::connect(Connection {
         bootstrap_servers: broker.bootstrap.clone(),
         properties: vec![],
         timeout: Duration::from_secs(10),
@@ -129,7 +130,7 @@ fn an_unreachable_cluster_fails_fast_with_the_address() {
         .unwrap()
         .port();
     let bootstrap = format!("127.0.0.1:{port}");
-    let cluster = KafkaCluster::connect(ConnectionSettings {
+    let cluster = KafkaCluster::connect(Connection {
         bootstrap_servers: bootstrap.clone(),
         properties: vec![],
         timeout: Duration::from_secs(30),

@@ -281,7 +281,7 @@ fn open(source: ClusterSource, io: &mut Io) -> Result<Box<dyn ClusterReader>> {
 /// Creates the client for a live cluster, saying (`-v`) where it connects. Property names only:
 /// their values may be secrets.
 pub(crate) fn connect(
-    settings: crate::cluster::kafka::ConnectionSettings,
+    settings: crate::model::connection::Connection,
 ) -> Result<KafkaCluster, crate::cluster::ClusterError> {
     let keys: Vec<&str> = settings
         .properties

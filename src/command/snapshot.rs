@@ -5,11 +5,12 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::{Io, Outcome};
-use crate::cluster::kafka::{ConnectionSettings, KafkaCluster};
+use crate::cluster::kafka::KafkaCluster;
 use crate::cluster::snapshot::Snapshot;
 use crate::cluster::ClusterReader;
+use crate::model::connection::Connection;
 
-pub fn run(connection: ConnectionSettings, out: Option<&Path>, io: &mut Io) -> Result<Outcome> {
+pub fn run(connection: Connection, out: Option<&Path>, io: &mut Io) -> Result<Outcome> {
     let cluster = KafkaCluster::connect(connection)?;
     let snapshot = Snapshot::new(cluster.describe()?, std::time::SystemTime::now());
     let json = serde_json::to_vec_pretty(&snapshot)?;

@@ -154,13 +154,11 @@ pub fn stderr(output: &std::process::Output) -> String {
 
 /// The adapter pointed at `broker`, for reading and changing it outside the binary under test.
 pub fn admin(broker: &Broker) -> topicgate::cluster::kafka::KafkaCluster {
-    topicgate::cluster::kafka::KafkaCluster::connect(
-        topicgate::cluster::kafka::ConnectionSettings {
-            bootstrap_servers: broker.bootstrap.clone(),
-            properties: vec![],
-            timeout: Duration::from_secs(10),
-        },
-    )
+    topicgate::cluster::kafka::KafkaCluster::connect(topicgate::model::connection::Connection {
+        bootstrap_servers: broker.bootstrap.clone(),
+        properties: vec![],
+        timeout: Duration::from_secs(10),
+    })
     .unwrap()
 }
 

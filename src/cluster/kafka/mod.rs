@@ -33,27 +33,15 @@ use crate::model::bootstrap_servers::BootstrapServers;
 use crate::model::cluster_state::{
     BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
 };
-use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
-use crate::model::secret::Secret;
+use crate::model::connection::{is_bootstrap_property, Connection, TIMEOUT_RANGE};
 
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
 const CHUNK: usize = 2_000;
 
-/// Where and how to connect.
-#[derive(Debug, Clone)]
-pub struct ConnectionSettings {
-    pub bootstrap_servers: String,
-    /// librdkafka properties (`-X key=value`): security settings and the like. Every value is
-    /// treated as a secret: never shown, and removed from any text librdkafka returns.
-    pub properties: Vec<(String, Secret)>,
-    /// Deadline for reaching the cluster and for each request, within `TIMEOUT_RANGE`.
-    pub timeout: Duration,
-}
-
 pub struct KafkaCluster {
     admin: Arc<AdminClient<TopicgateContext>>,
-    settings: ConnectionSettings,
+    settings: Connection,
     bootstrap: BootstrapServers,
     /// Every text from librdkafka passes through it before it leaves the adapter.
     redactor: Redactor,
@@ -62,7 +50,7 @@ pub struct KafkaCluster {
 
 impl KafkaCluster {
     /// Creates the client. Nothing is sent until the first call.
-    pub fn connect(settings: ConnectionSettings) -> Result<KafkaCluster, ClusterError> {
+    pub fn connect(settings: Connection) -> Result<KafkaCluster, ClusterError> {
         let bootstrap = BootstrapServers::parse(&settings.bootstrap_servers)
             .map_err(|e| ClusterError::Settings(format!("bootstrap servers: {e}")))?;
         let (min, max, range) = TIMEOUT_RANGE;
@@ -607,7 +595,7 @@ mod tests {
             .and_then(|l| l.local_addr())
             .unwrap()
             .port();
-        let cluster = KafkaCluster::connect(ConnectionSettings {
+        let cluster = KafkaCluster::connect(Connection {
             bootstrap_servers: format!("127.0.0.1:{port}"),
             properties: vec![],
             timeout: Duration::from_secs(20),
