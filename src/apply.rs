@@ -512,7 +512,7 @@ mod tests {
     use super::*;
     use crate::cluster::memory::MemoryCluster;
     use crate::fixtures::specs;
-    use crate::model::cluster_state::TopicState;
+    use crate::model::cluster_state::{Api, TopicState};
     use crate::plan::plan;
 
     const OPTS: ApplyOptions = ApplyOptions {
@@ -544,7 +544,7 @@ mod tests {
     #[test]
     fn a_failed_request_does_not_stop_the_others_and_a_rerun_finishes() {
         let mut cluster = MemoryCluster::new();
-        cluster.faults.partitions_unsupported = true;
+        cluster.set_unsupported(Api::CreatePartitions, true);
         cluster.faults.refuse_topic = Some("c".into());
         cluster.insert_topic("old", TopicState::with_overrides(1, 1, &[]));
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1}\n  - {name: c, partitions: 1, replication_factor: 1}\n  - {name: old, partitions: 3, replication_factor: 1, configs: {retention.ms: 1h}}\n");
@@ -568,7 +568,7 @@ mod tests {
             matches!(&report.steps[2].result, StepResult::Failed(m) if m.contains("CreatePartitions API"))
         );
         // Re-running after the cause is fixed converges: only what failed is left.
-        cluster.faults.partitions_unsupported = false;
+        cluster.set_unsupported(Api::CreatePartitions, false);
         cluster.faults.refuse_topic = None;
         let p2 = plan(&s, &cluster.describe().unwrap());
         let left: Vec<&str> = p2.changes.iter().map(|c| c.topic.as_str()).collect();

@@ -11,6 +11,7 @@ use topicgate::cluster::kafka::KafkaCluster;
 use topicgate::cluster::{
     ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
 };
+use topicgate::model::cluster_state::Api;
 use topicgate::model::connection::Connection;
 
 fn connect(broker: &Broker) -> KafkaCluster {
@@ -120,6 +121,17 @@ fn a_missing_api_is_named() {
         }
         Err(e) => panic!("unexpected error: {e}"),
     }
+    // What the broker lacks is remembered, as data, in what describe reports.
+    let state = cluster.describe().unwrap();
+    assert!(
+        state
+            .capabilities
+            .unsupported
+            .contains(&Api::CreatePartitions),
+        "{:?}",
+        state.capabilities
+    );
+    assert!(state.capabilities.config_view.is_some());
 }
 
 #[test]

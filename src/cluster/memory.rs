@@ -1,6 +1,6 @@
 //! An in-memory cluster: an `Admin` over a `ClusterState` that carries out every request at
-//! once and records it, with faults that can be switched on (a refused topic, an unsupported
-//! API, a lost answer, a broker gone). For tests of the logic above the port (apply, and
+//! once and records it, with faults that can be switched on (a refused topic, a lost answer, a
+//! broker gone) and capabilities that can be set (an API the broker lacks). For tests of the logic above the port (apply, and
 //! commands) without a broker. The Kafka path itself is tested against a real broker in tests/;
 //! this adapter models only what those tests pin down.
 
@@ -11,7 +11,7 @@ use crate::cluster::{
     ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
     OpError, TopicOutcome,
 };
-use crate::model::cluster_state::{ClusterState, TopicState};
+use crate::model::cluster_state::{Api, ClusterState, TopicState};
 
 /// One request the cluster received, as sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,8 +37,6 @@ impl Request {
 /// What goes wrong, switched on by a test. None by default.
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
-    /// CreatePartitions is refused as an API the broker lacks.
-    pub partitions_unsupported: bool,
     /// CreateTopics refuses this topic (a policy violation); the others are created.
     pub refuse_topic: Option<String>,
     /// Topics another client creates, as given, just before this cluster's CreateTopics.
@@ -85,6 +83,25 @@ impl MemoryCluster {
             .insert(name.to_string(), topic);
     }
 
+    /// Whether the broker lacks `api`: its requests are refused as unsupported, and `describe`
+    /// says so in the state's capabilities.
+    pub fn set_unsupported(&self, api: Api, lacking: bool) {
+        let unsupported = &mut self.state.borrow_mut().capabilities.unsupported;
+        if lacking {
+            unsupported.insert(api);
+        } else {
+            unsupported.remove(&api);
+        }
+    }
+
+    /// Refuses a request for `api` if the broker lacks it.
+    fn supports(&self, api: Api, purpose: &'static str) -> Result<(), ClusterError> {
+        if self.state.borrow().capabilities.unsupported.contains(&api) {
+            return Err(ClusterError::Unsupported { api, purpose });
+        }
+        Ok(())
+    }
+
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<Request> {
         self.requests.borrow().clone()
@@ -120,6 +137,7 @@ impl ClusterWriter for MemoryCluster {
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
         self.record(Request::CreateTopics(topics.to_vec(), mode));
+        self.supports(Api::CreateTopics, "create topics")?;
         for (name, t) in &self.faults.created_concurrently {
             self.insert_topic(name, t.clone());
         }
@@ -170,12 +188,7 @@ impl ClusterWriter for MemoryCluster {
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
         self.record(Request::CreatePartitions(changes.to_vec(), mode));
-        if self.faults.partitions_unsupported {
-            return Err(ClusterError::Unsupported {
-                api: "CreatePartitions",
-                purpose: "add partitions",
-            });
-        }
+        self.supports(Api::CreatePartitions, "add partitions")?;
         let mut state = self.state.borrow_mut();
         let outcomes = changes
             .iter()
@@ -196,6 +209,7 @@ impl ClusterWriter for MemoryCluster {
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
         self.record(Request::AlterConfigs(changes.to_vec(), mode));
+        self.supports(Api::IncrementalAlterConfigs, "change topic configs")?;
         let mut state = self.state.borrow_mut();
         let outcomes = changes
             .iter()
@@ -221,6 +235,7 @@ impl ClusterWriter for MemoryCluster {
 
     fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
         self.record(Request::DeleteTopics(names.to_vec()));
+        self.supports(Api::DeleteTopics, "delete topics")?;
         let mut state = self.state.borrow_mut();
         let outcomes = names
             .iter()

@@ -12,7 +12,7 @@ pub mod snapshot;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::model::cluster_state::ClusterState;
+use crate::model::cluster_state::{Api, ClusterState};
 
 /// A topic to create, with its config overrides.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,10 +85,7 @@ pub enum ClusterError {
     #[error("authentication with the Kafka cluster at `{bootstrap}` failed: {detail}")]
     Authentication { bootstrap: String, detail: String },
     #[error("the broker does not support the {api} API, which topicgate needs to {purpose}")]
-    Unsupported {
-        api: &'static str,
-        purpose: &'static str,
-    },
+    Unsupported { api: Api, purpose: &'static str },
     #[error("{api} request failed: {detail}")]
     Request { api: &'static str, detail: String },
     /// The request was sent (or may have been) but no answer came: a lost connection or a

@@ -202,6 +202,7 @@ pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
             .map(|(n, p, rf)| (n.to_string(), TopicState::with_overrides(*p, *rf, &[])))
             .collect(),
         broker_defaults: Default::default(),
+        capabilities: Default::default(),
     };
     let snapshot =
         topicgate::cluster::snapshot::Snapshot::new(cluster, std::time::SystemTime::now());

@@ -31,7 +31,8 @@ use crate::cluster::{
 };
 use crate::model::bootstrap_servers::BootstrapServers;
 use crate::model::cluster_state::{
-    BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
+    Api, BrokerDefaults, Capabilities, ClusterState, ConfigEntry, ConfigSource, ConfigView,
+    TopicState,
 };
 use crate::model::connection::{is_bootstrap_property, Connection, TIMEOUT_RANGE};
 
@@ -45,6 +46,8 @@ pub struct KafkaCluster {
     bootstrap: BootstrapServers,
     /// Every text from librdkafka passes through it before it leaves the adapter.
     redactor: Redactor,
+    /// The APIs a request was refused for as unsupported, so far (`Capabilities::unsupported`).
+    unsupported: std::sync::Mutex<std::collections::BTreeSet<Api>>,
     _pump: MainQueuePump,
 }
 
@@ -92,6 +95,7 @@ impl KafkaCluster {
             settings,
             bootstrap,
             redactor,
+            unsupported: Default::default(),
         })
     }
 
@@ -225,7 +229,7 @@ fn source(s: &RdSource) -> ConfigSource {
 }
 
 /// Turns a request-level error into the port's error, naming the API.
-fn request_error(api: &'static str, purpose: &'static str, e: KafkaError) -> ClusterError {
+fn request_error(api: Api, purpose: &'static str, e: KafkaError) -> ClusterError {
     let code = match &e {
         KafkaError::AdminOp(code) => Some(*code),
         other => other.rdkafka_error_code(),
@@ -235,11 +239,11 @@ fn request_error(api: &'static str, purpose: &'static str, e: KafkaError) -> Clu
             ClusterError::Unsupported { api, purpose }
         }
         Some(code) if no_answer(code) => ClusterError::NoAnswer {
-            api,
+            api: api.as_str(),
             detail: e.to_string(),
         },
         _ => ClusterError::Request {
-            api,
+            api: api.as_str(),
             detail: e.to_string(),
         },
     }
@@ -347,7 +351,7 @@ impl KafkaCluster {
         let mut described = std::collections::BTreeSet::new();
         for answer in topic_answers {
             let results =
-                answer.map_err(|e| request_error("DescribeConfigs", "read topic configs", e))?;
+                answer.map_err(|e| request_error(Api::DescribeConfigs, "read topic configs", e))?;
             for result in results {
                 let resource = match result {
                     Ok(resource) => resource,
@@ -398,6 +402,7 @@ impl KafkaCluster {
         }
 
         let mut defaults = BrokerDefaults::default();
+        let broker_defaults_visible = broker_answers.iter().any(Result::is_ok);
         for answer in broker_answers {
             let Ok(results) = answer else {
                 log::debug!(
@@ -432,6 +437,15 @@ impl KafkaCluster {
             brokers,
             topics,
             broker_defaults: defaults,
+            capabilities: Capabilities {
+                config_view: Some(view),
+                broker_defaults_visible,
+                unsupported: self
+                    .unsupported
+                    .lock()
+                    .map(|u| u.clone())
+                    .unwrap_or_default(),
+            },
         })
     }
 
@@ -457,7 +471,7 @@ impl KafkaCluster {
                 })
                 .collect();
             let results = block_on(self.admin.create_topics(&new_topics, &self.options(mode)))
-                .map_err(|e| request_error("CreateTopics", "create topics", e))?;
+                .map_err(|e| request_error(Api::CreateTopics, "create topics", e))?;
             outcomes.extend(topic_results("CreateTopics", results));
         }
         Ok(outcomes)
@@ -475,7 +489,7 @@ impl KafkaCluster {
                 .map(|(name, count)| NewPartitions::new(name, *count as usize))
                 .collect();
             let results = block_on(self.admin.create_partitions(&parts, &self.options(mode)))
-                .map_err(|e| request_error("CreatePartitions", "add partitions", e))?;
+                .map_err(|e| request_error(Api::CreatePartitions, "add partitions", e))?;
             outcomes.extend(topic_results("CreatePartitions", results));
         }
         Ok(outcomes)
@@ -498,7 +512,7 @@ impl KafkaCluster {
                 Some(
                     RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion,
                 ) => ClusterError::Unsupported {
-                    api: "IncrementalAlterConfigs",
+                    api: Api::IncrementalAlterConfigs,
                     purpose: "change topic configs",
                 },
                 Some(code) if no_answer(code) => ClusterError::NoAnswer {
@@ -527,7 +541,7 @@ impl KafkaCluster {
         for chunk in names.chunks(CHUNK) {
             let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
             let results = block_on(self.admin.delete_topics(&refs, &self.options(Mode::Apply)))
-                .map_err(|e| request_error("DeleteTopics", "delete topics", e))?;
+                .map_err(|e| request_error(Api::DeleteTopics, "delete topics", e))?;
             outcomes.extend(topic_results("DeleteTopics", results));
         }
         Ok(outcomes)
@@ -547,7 +561,10 @@ impl ClusterWriter for KafkaCluster {
         topics: &[NewTopic],
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
-        self.redacted(self.create_topics_unredacted(topics, mode))
+        self.redacted(
+            Api::CreateTopics,
+            self.create_topics_unredacted(topics, mode),
+        )
     }
 
     fn create_partitions(
@@ -555,7 +572,10 @@ impl ClusterWriter for KafkaCluster {
         changes: &[(String, i32)],
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
-        self.redacted(self.create_partitions_unredacted(changes, mode))
+        self.redacted(
+            Api::CreatePartitions,
+            self.create_partitions_unredacted(changes, mode),
+        )
     }
 
     fn alter_configs(
@@ -563,19 +583,38 @@ impl ClusterWriter for KafkaCluster {
         changes: &[ConfigAlteration],
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
-        self.redacted(self.alter_configs_unredacted(changes, mode))
+        self.redacted(
+            Api::IncrementalAlterConfigs,
+            self.alter_configs_unredacted(changes, mode),
+        )
     }
 
     fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
-        self.redacted(self.delete_topics_unredacted(names))
+        self.redacted(Api::DeleteTopics, self.delete_topics_unredacted(names))
     }
 }
 
 impl KafkaCluster {
+    /// Redacts what a request returns, and remembers whether it showed `api` unsupported.
     fn redacted(
         &self,
+        api: Api,
         result: Result<Vec<TopicOutcome>, ClusterError>,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        let lacking = match &result {
+            Err(ClusterError::Unsupported { .. }) => true,
+            Ok(outcomes) => outcomes.iter().any(|(_, r)| {
+                r.as_ref().is_err_and(|e| {
+                    matches!(e.code.as_str(), "UnsupportedVersion" | "UnsupportedFeature")
+                })
+            }),
+            Err(_) => false,
+        };
+        if lacking {
+            if let Ok(mut unsupported) = self.unsupported.lock() {
+                unsupported.insert(api);
+            }
+        }
         result
             .map(|outcomes| self.redactor.outcomes(outcomes))
             .map_err(|e| self.redactor.cluster_error(e))
