@@ -1,4 +1,4 @@
-//! `apply`: executes a `Plan` through the `Cluster` port, in one batched request per kind of
+//! `apply`: executes a `Plan` through the `ClusterWriter` port, in one batched request per kind of
 //! change (create, add partitions, alter configs, delete), never one round trip per topic.
 //! It never re-diffs: what runs is what the plan says. Every step's outcome is reported: done,
 //! not done (failed, skipped) or unknown (the request got no answer, and the cluster could not
@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::cluster::{
-    Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic, OpError, TopicOutcome,
+    ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
+    OpError, TopicOutcome,
 };
 use crate::model::cluster_state::{ClusterState, TopicState};
 use crate::model::plan::{Action, ConfigChangeOp, Plan, TopicChange};
@@ -224,7 +225,7 @@ enum Request {
 /// Applies the plan. Call `preflight` first; this refuses the same way if it was not.
 pub fn apply(
     plan: &Plan,
-    cluster: &dyn Cluster,
+    cluster: &dyn ClusterWriter,
     options: &ApplyOptions,
 ) -> Result<ApplyReport, Refusal> {
     preflight(plan, options)?;
@@ -355,7 +356,12 @@ pub fn apply(
 /// What the cluster cannot show before the deadline stays unknown. Fills
 /// `report.not_yet_visible` with the done topics the cluster does not show yet.
 /// N.B. KAFKA.md: creation and deletion are asynchronous; metadata can lag the admin answer.
-pub fn settle(plan: &Plan, report: &mut ApplyReport, cluster: &dyn Cluster, timeout: Duration) {
+pub fn settle(
+    plan: &Plan,
+    report: &mut ApplyReport,
+    cluster: &dyn ClusterReader,
+    timeout: Duration,
+) {
     let changes: BTreeMap<&str, &TopicChange> =
         plan.changes.iter().map(|c| (c.topic.as_str(), c)).collect();
     let deadline = Instant::now() + timeout;
@@ -505,160 +511,10 @@ fn differences_from_create(change: &TopicChange, topic: &TopicState) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::OpError;
+    use crate::cluster::memory::MemoryCluster;
     use crate::fixtures::specs;
-    use crate::model::cluster_state::{ClusterState, TopicState};
+    use crate::model::cluster_state::{Api, TopicState};
     use crate::plan::plan;
-    use std::cell::RefCell;
-
-    /// An in-memory cluster for the executor's own logic (batching, partial failure, re-run).
-    /// The Kafka path itself is tested against a real broker in tests/.
-    struct MemoryCluster {
-        state: RefCell<ClusterState>,
-        requests: RefCell<Vec<&'static str>>,
-        fail_partitions: bool,
-        fail_topic: Option<String>,
-        /// Topics another apply creates, as given, just before this one's CreateTopics.
-        created_concurrently: Vec<(String, TopicState)>,
-        /// CreateTopics gets no answer: after carrying it out (true) or before (false).
-        lost_answer: Option<bool>,
-        /// `describe` fails (the broker is gone).
-        unreachable: bool,
-    }
-
-    impl MemoryCluster {
-        fn new() -> Self {
-            MemoryCluster {
-                state: RefCell::new(ClusterState {
-                    source: "memory".into(),
-                    brokers: vec![1],
-                    ..Default::default()
-                }),
-                requests: RefCell::new(Vec::new()),
-                fail_partitions: false,
-                fail_topic: None,
-                created_concurrently: Vec::new(),
-                lost_answer: None,
-                unreachable: false,
-            }
-        }
-    }
-
-    impl Cluster for MemoryCluster {
-        fn describe(&self) -> Result<ClusterState, ClusterError> {
-            if self.unreachable {
-                return Err(ClusterError::Unreachable {
-                    bootstrap: "memory".into(),
-                    timeout: Duration::from_millis(1),
-                    detail: "gone".into(),
-                });
-            }
-            Ok(self.state.borrow().clone())
-        }
-        fn create_topics(
-            &self,
-            topics: &[NewTopic],
-            _: Mode,
-        ) -> Result<Vec<TopicOutcome>, ClusterError> {
-            self.requests.borrow_mut().push("create");
-            for (name, t) in &self.created_concurrently {
-                self.state
-                    .borrow_mut()
-                    .topics
-                    .insert(name.clone(), t.clone());
-            }
-            let no_answer = ClusterError::NoAnswer {
-                api: "CreateTopics",
-                detail: "Local: Broker transport failure".into(),
-            };
-            if self.lost_answer == Some(false) {
-                return Err(no_answer);
-            }
-            let outcomes = topics
-                .iter()
-                .map(|t| {
-                    if self.fail_topic.as_deref() == Some(&t.name) {
-                        let e = OpError {
-                            code: "PolicyViolation".into(),
-                            message: "refused by policy".into(),
-                        };
-                        return (t.name.clone(), Err(e));
-                    }
-                    if self.state.borrow().topics.contains_key(&t.name) {
-                        let e = OpError {
-                            code: "TopicAlreadyExists".into(),
-                            message: "Broker: Topic already exists".into(),
-                        };
-                        return (t.name.clone(), Err(e));
-                    }
-                    let overrides: Vec<(&str, &str)> = t
-                        .configs
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str()))
-                        .collect();
-                    let state =
-                        TopicState::with_overrides(t.partitions, t.replication_factor, &overrides);
-                    self.state.borrow_mut().topics.insert(t.name.clone(), state);
-                    (t.name.clone(), Ok(()))
-                })
-                .collect();
-            match self.lost_answer {
-                Some(true) => Err(no_answer),
-                _ => Ok(outcomes),
-            }
-        }
-        fn create_partitions(
-            &self,
-            changes: &[(String, i32)],
-            _: Mode,
-        ) -> Result<Vec<TopicOutcome>, ClusterError> {
-            self.requests.borrow_mut().push("partitions");
-            if self.fail_partitions {
-                return Err(ClusterError::Unsupported {
-                    api: "CreatePartitions",
-                    purpose: "add partitions",
-                });
-            }
-            for (t, n) in changes {
-                self.state
-                    .borrow_mut()
-                    .topics
-                    .get_mut(t)
-                    .unwrap()
-                    .partitions = *n;
-            }
-            Ok(changes.iter().map(|(t, _)| (t.clone(), Ok(()))).collect())
-        }
-        fn alter_configs(
-            &self,
-            changes: &[ConfigAlteration],
-            _: Mode,
-        ) -> Result<Vec<TopicOutcome>, ClusterError> {
-            self.requests.borrow_mut().push("configs");
-            let mut state = self.state.borrow_mut();
-            for c in changes {
-                let t = state.topics.get_mut(&c.topic).unwrap();
-                let mut o = t.overrides();
-                for op in &c.ops {
-                    match op {
-                        ConfigOp::Set { key, value } => o.insert(key.clone(), value.clone()),
-                        ConfigOp::Delete { key } => o.remove(key),
-                    };
-                }
-                let pairs: Vec<(&str, &str)> =
-                    o.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                *t = TopicState::with_overrides(t.partitions, t.replication_factor, &pairs);
-            }
-            Ok(changes.iter().map(|c| (c.topic.clone(), Ok(()))).collect())
-        }
-        fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
-            self.requests.borrow_mut().push("delete");
-            for n in names {
-                self.state.borrow_mut().topics.remove(n);
-            }
-            Ok(names.iter().map(|n| (n.clone(), Ok(()))).collect())
-        }
-    }
 
     const OPTS: ApplyOptions = ApplyOptions {
         mode: Mode::Apply,
@@ -669,15 +525,15 @@ mod tests {
     #[test]
     fn one_request_per_kind_and_then_the_plan_is_empty() {
         let cluster = MemoryCluster::new();
-        cluster.state.borrow_mut().topics.insert(
-            "old".into(),
+        cluster.insert_topic(
+            "old",
             TopicState::with_overrides(1, 1, &[("retention.ms", "5")]),
         );
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1}\n  - {name: b, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: old, partitions: 3, replication_factor: 1}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         let mut report = apply(&p, &cluster, &OPTS).unwrap();
         assert_eq!(
-            *cluster.requests.borrow(),
+            cluster.request_kinds(),
             vec!["create", "partitions", "configs"]
         );
         assert_eq!(report.done(), 4);
@@ -689,13 +545,9 @@ mod tests {
     #[test]
     fn a_failed_request_does_not_stop_the_others_and_a_rerun_finishes() {
         let mut cluster = MemoryCluster::new();
-        cluster.fail_partitions = true;
-        cluster.fail_topic = Some("c".into());
-        cluster
-            .state
-            .borrow_mut()
-            .topics
-            .insert("old".into(), TopicState::with_overrides(1, 1, &[]));
+        cluster.set_unsupported(Api::CreatePartitions, true);
+        cluster.faults.refuse_topic = Some("c".into());
+        cluster.insert_topic("old", TopicState::with_overrides(1, 1, &[]));
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1}\n  - {name: c, partitions: 1, replication_factor: 1}\n  - {name: old, partitions: 3, replication_factor: 1, configs: {retention.ms: 1h}}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         let report = apply(&p, &cluster, &OPTS).unwrap();
@@ -717,8 +569,8 @@ mod tests {
             matches!(&report.steps[2].result, StepResult::Failed(m) if m.contains("CreatePartitions API"))
         );
         // Re-running after the cause is fixed converges: only what failed is left.
-        cluster.fail_partitions = false;
-        cluster.fail_topic = None;
+        cluster.set_unsupported(Api::CreatePartitions, false);
+        cluster.faults.refuse_topic = None;
         let p2 = plan(&s, &cluster.describe().unwrap());
         let left: Vec<&str> = p2.changes.iter().map(|c| c.topic.as_str()).collect();
         assert_eq!(left, vec!["c", "old"]);
@@ -729,16 +581,8 @@ mod tests {
     #[test]
     fn blocked_and_delete_plans_are_refused_before_any_request() {
         let cluster = MemoryCluster::new();
-        cluster
-            .state
-            .borrow_mut()
-            .topics
-            .insert("a".into(), TopicState::with_overrides(3, 1, &[]));
-        cluster
-            .state
-            .borrow_mut()
-            .topics
-            .insert("gone".into(), TopicState::with_overrides(1, 1, &[]));
+        cluster.insert_topic("a", TopicState::with_overrides(3, 1, &[]));
+        cluster.insert_topic("gone", TopicState::with_overrides(1, 1, &[]));
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: gone, delete: true}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         assert_eq!(apply(&p, &cluster, &OPTS), Err(Refusal::Blocked(1)));
@@ -750,14 +594,14 @@ mod tests {
             apply(&p, &cluster, &skip),
             Err(Refusal::DeleteNotAllowed(vec!["gone".into()]))
         );
-        assert!(cluster.requests.borrow().is_empty());
+        assert!(cluster.request_kinds().is_empty());
         let all = ApplyOptions {
             skip_blocked: true,
             allow_delete: true,
             ..OPTS
         };
         let report = apply(&p, &cluster, &all).unwrap();
-        assert_eq!(*cluster.requests.borrow(), vec!["configs", "delete"]);
+        assert_eq!(cluster.request_kinds(), vec!["configs", "delete"]);
         assert!(report
             .steps
             .iter()
@@ -781,7 +625,7 @@ mod tests {
         let mut cluster = MemoryCluster::new();
         let s = specs(NEW);
         let p = plan(&s, &cluster.describe().unwrap());
-        cluster.created_concurrently = vec![
+        cluster.faults.created_concurrently = vec![
             (
                 "same".into(),
                 TopicState::with_overrides(2, 1, &[("retention.ms", "3600000")]),
@@ -817,7 +661,7 @@ mod tests {
         // The broker carried the request out; only the answer was lost: the re-read settles it.
         let mut cluster = MemoryCluster::new();
         let p = plan(&s, &cluster.describe().unwrap());
-        cluster.lost_answer = Some(true);
+        cluster.faults.lost_create_answer = Some(true);
         let mut report = apply(&p, &cluster, &OPTS).unwrap();
         assert_eq!(report.unknown(), 3);
         settle(&p, &mut report, &cluster, Duration::from_millis(200));
@@ -826,9 +670,9 @@ mod tests {
 
         // The broker is gone: nothing can be settled, and nothing is claimed.
         let mut cluster = MemoryCluster::new();
-        cluster.lost_answer = Some(true);
+        cluster.faults.lost_create_answer = Some(true);
         let mut report = apply(&p, &cluster, &OPTS).unwrap();
-        cluster.unreachable = true;
+        cluster.faults.unreachable = true;
         settle(&p, &mut report, &cluster, Duration::from_millis(200));
         assert_eq!(
             (report.done(), report.failed(), report.unknown()),
@@ -841,11 +685,11 @@ mod tests {
         // The request never reached the broker: unknown, since nothing says so; a re-run
         // converges.
         let mut cluster = MemoryCluster::new();
-        cluster.lost_answer = Some(false);
+        cluster.faults.lost_create_answer = Some(false);
         let mut report = apply(&p, &cluster, &OPTS).unwrap();
         settle(&p, &mut report, &cluster, Duration::from_millis(200));
         assert_eq!(report.unknown(), 3);
-        cluster.lost_answer = None;
+        cluster.faults.lost_create_answer = None;
         let again = plan(&s, &cluster.describe().unwrap());
         let report = apply(&again, &cluster, &OPTS).unwrap();
         assert_eq!(report.done(), 3);

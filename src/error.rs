@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::apply::Refusal;
 use crate::cluster::ClusterError;
 use crate::settings::SettingsError;
-use crate::snapshot::SnapshotError;
+use crate::cluster::snapshot::SnapshotError;
 
 /// What a command that ran to the end found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -112,5 +112,6 @@ pub fn msk(topics: Vec<(&str, TopicState)>) -> ClusterState {
             default_replication_factor: Some(3),
             auto_create_topics_enable: Some(false),
         },
+        capabilities: Default::default(),
     }
 }

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Loading, diffing and planning are pure functions over plain data (`TopicSpec`,
-//! `ClusterState`, `Plan`). Only `kafka` talks to a broker; only `render` formats output.
+//! `ClusterState`, `Plan`). Only `cluster::kafka` talks to a broker; only `render` formats output.
 //! That plain data lives in `model`, the leaf layer, which imports nothing else of the crate
 //! (`tests/layers.rs` checks it, and that no two top-level modules import each other).
 
@@ -26,7 +26,6 @@ pub mod export;
 #[cfg(test)]
 mod fixtures;
 pub mod gate;
-pub mod kafka;
 pub mod load;
 pub mod model;
 pub mod plan;
@@ -35,6 +34,5 @@ pub mod render;
 pub mod saved_plan;
 pub mod run;
 pub mod settings;
-pub mod snapshot;
 pub mod spec_file;
 pub mod stream;

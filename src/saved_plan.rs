@@ -234,6 +234,7 @@ mod tests {
                 .map(|(n, t)| (n.to_string(), t.clone()))
                 .collect(),
             broker_defaults: Default::default(),
+            capabilities: Default::default(),
         }
     }
 

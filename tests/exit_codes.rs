@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use support::{
     admin, eventually, free_port, spec_dir, state, stderr, stdout, topicgate_on, Broker,
 };
-use topicgate::cluster::{Cluster, Mode, NewTopic};
+use topicgate::cluster::kafka::KafkaCluster;
+use topicgate::cluster::{ClusterError, ClusterReader, ClusterWriter, Mode, NewTopic};
+use topicgate::model::connection::Connection;
 
 /// The built binary pointed at `broker` (as `topicgate_on`), as a `std` command that can be
 /// spawned with its pipes under the test's control.
@@ -655,4 +657,30 @@ fn gate_wait_outlasts_a_restart_of_a_slow_broker() {
     let (code, out, err) = gate.finish();
     assert_eq!(code, Some(0), "{out}{err:#?}");
     assert_no_repeated_lines(&err);
+}
+
+#[test]
+fn the_adapter_sees_a_slow_broker_again_after_a_restart() {
+    // Regression: the adapter remembered "every broker was down" for good: once the broker was
+    // back, every describe slower than 50 ms still failed with "cannot reach" (the commands made
+    // a new client after each failure to get around it).
+    let (_broker, proxy) = proxied_broker(ProxyShared {
+        metadata_delay: Duration::from_millis(300),
+        ..Default::default()
+    });
+    let cluster = KafkaCluster::connect(Connection {
+        bootstrap_servers: proxy.bootstrap(),
+        properties: vec![],
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    cluster.describe().unwrap();
+    proxy.lose();
+    eventually(Duration::from_secs(30), "describe to fail", || {
+        cluster.describe().err().filter(ClusterError::is_transient)
+    });
+    proxy.restore();
+    eventually(Duration::from_secs(30), "describe to answer again", || {
+        cluster.describe().ok()
+    });
 }

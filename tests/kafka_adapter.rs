@@ -7,11 +7,15 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use support::{eventually, Broker};
-use topicgate::cluster::{Cluster, ClusterError, ConfigAlteration, ConfigOp, Mode, NewTopic};
-use topicgate::kafka::{ConnectionSettings, KafkaCluster};
+use topicgate::cluster::kafka::KafkaCluster;
+use topicgate::cluster::{
+    ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
+};
+use topicgate::model::cluster_state::Api;
+use topicgate::model::connection::Connection;
 
 fn connect(broker: &Broker) -> KafkaCluster {
-    KafkaCluster::connect(ConnectionSettings {
+    KafkaCluster::connect(Connection {
         bootstrap_servers: broker.bootstrap.clone(),
         properties: vec![],
         timeout: Duration::from_secs(10),
@@ -117,6 +121,17 @@ fn a_missing_api_is_named() {
         }
         Err(e) => panic!("unexpected error: {e}"),
     }
+    // What the broker lacks is remembered, as data, in what describe reports.
+    let state = cluster.describe().unwrap();
+    assert!(
+        state
+            .capabilities
+            .unsupported
+            .contains(&Api::CreatePartitions),
+        "{:?}",
+        state.capabilities
+    );
+    assert!(state.capabilities.config_view.is_some());
 }
 
 #[test]
@@ -127,7 +142,7 @@ fn an_unreachable_cluster_fails_fast_with_the_address() {
         .unwrap()
         .port();
     let bootstrap = format!("127.0.0.1:{port}");
-    let cluster = KafkaCluster::connect(ConnectionSettings {
+    let cluster = KafkaCluster::connect(Connection {
         bootstrap_servers: bootstrap.clone(),
         properties: vec![],
         timeout: Duration::from_secs(30),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use support::{admin, spec_dir, state, stderr, stdout, topicgate, topicgate_on, Broker};
-use topicgate::cluster::{Cluster, ConfigAlteration, ConfigOp, Mode, NewTopic};
+use topicgate::cluster::{ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic};
 
 fn overrides(broker: &Broker, topic: &str) -> BTreeMap<String, String> {
     state(broker).topics[topic].overrides()

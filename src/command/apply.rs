@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 
 use super::{load_and_describe, Context, Io, Outcome};
 use crate::apply::{apply, preflight, settle, ApplyOptions};
-use crate::cluster::{Cluster, Mode};
+use crate::cluster::{ClusterReader, Mode};
 use crate::error::Error;
 use crate::model::diagnostic::Diagnostic;
 use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
@@ -21,7 +21,7 @@ pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
     let cluster;
     let plan = match &s.source {
         ApplySource::Specs(paths) => {
-            cluster = super::Redial::connect(s.connection.clone())?;
+            cluster = super::connect(s.connection.clone())?;
             // Specs are loaded, validated and held to the policies before anything is changed.
             let (specs, state) = load_and_describe(paths, Some(policies), &cluster, io)?;
             plan(&specs, &state)
@@ -29,7 +29,7 @@ pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
         ApplySource::SavedPlan(file) => {
             // Read and checked before connecting to anything.
             let saved = read_and_validate(file, policies, io)?;
-            cluster = super::Redial::connect(s.connection.clone())?;
+            cluster = super::connect(s.connection.clone())?;
             let state = super::describe(&cluster)?;
             let drift = drift_since(&saved, &state);
             if !drift.is_empty() {

@@ -19,7 +19,7 @@ pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (rules, required, wait, io) = (&s.rules, &s.required, s.wait, &mut cx.io);
     let start = Instant::now();
     let deadline = start + wait.unwrap_or_default();
-    // A live cluster gets a new client after a failed attempt (`Redial`).
+    // A live client outlives a broker restart: it sees the cluster again once a broker answers.
     let cluster = super::open(&s.source, io)?;
     let (specs, mut answer) = load_and_try_describe(&s.paths, None, &*cluster, io)?;
     let mut delay = Duration::from_millis(500);

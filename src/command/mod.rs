@@ -14,16 +14,16 @@ mod validate;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::cluster::Cluster;
+use crate::cluster::kafka::KafkaCluster;
+use crate::cluster::snapshot::SnapshotCluster;
+use crate::cluster::ClusterReader;
 use crate::error::Error;
 pub use crate::error::Outcome;
-use crate::kafka::KafkaCluster;
 use crate::load::{load, Loaded};
 use crate::model::topic_spec::SpecSet;
 use crate::policy::CompiledPolicies;
 use crate::render::{self, Palette};
 use crate::settings::{ClusterSource, CommandSettings, Settings};
-use crate::snapshot::SnapshotCluster;
 
 /// Output streams: results go to `out`, logs, progress and prompts to `err`.
 pub struct Io<'a> {
@@ -100,7 +100,7 @@ fn govern(specs: SpecSet, policies: &CompiledPolicies, io: &mut Io) -> Result<Sp
 fn load_and_describe(
     paths: &[PathBuf],
     policies: Option<&CompiledPolicies>,
-    cluster: &dyn Cluster,
+    cluster: &dyn ClusterReader,
     io: &mut Io,
 ) -> Result<(SpecSet, crate::model::cluster_state::ClusterState), Error> {
     let (specs, state) = load_and_try_describe(paths, policies, cluster, io)?;
@@ -112,7 +112,7 @@ fn load_and_describe(
 fn load_and_try_describe(
     paths: &[PathBuf],
     policies: Option<&CompiledPolicies>,
-    cluster: &dyn Cluster,
+    cluster: &dyn ClusterReader,
     io: &mut Io,
 ) -> Result<
     (
@@ -177,7 +177,7 @@ pub(crate) fn log_plan(plan: &crate::model::plan::Plan) {
 
 /// Describes the cluster, saying on stderr (`-v`, `-vv`) what was found and how long it took.
 pub(crate) fn describe(
-    cluster: &dyn Cluster,
+    cluster: &dyn ClusterReader,
 ) -> Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError> {
     let start = std::time::Instant::now();
     let state = cluster.describe();
@@ -219,11 +219,11 @@ pub(crate) fn describe(
 
 /// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
 /// its age).
-fn open(source: &ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>, Error> {
+fn open(source: &ClusterSource, io: &mut Io) -> Result<Box<dyn ClusterReader>, Error> {
     match source {
-        ClusterSource::Live(settings) => Ok(Box::new(Redial::connect(settings.clone())?)),
+        ClusterSource::Live(settings) => Ok(Box::new(connect(settings.clone())?)),
         ClusterSource::Snapshot(path) => {
-            let snapshot = crate::snapshot::read(path)?;
+            let snapshot = crate::cluster::snapshot::read(path)?;
             let age = snapshot
                 .age(std::time::SystemTime::now())
                 .map(|a| {
@@ -247,7 +247,7 @@ fn open(source: &ClusterSource, io: &mut Io) -> Result<Box<dyn Cluster>, Error> 
 /// Creates the client for a live cluster, saying (`-v`) where it connects. Property names only:
 /// their values may be secrets.
 pub(crate) fn connect(
-    settings: crate::kafka::ConnectionSettings,
+    settings: crate::model::connection::Connection,
 ) -> Result<KafkaCluster, crate::cluster::ClusterError> {
     let keys: Vec<&str> = settings
         .properties
@@ -268,89 +268,4 @@ pub(crate) fn connect(
         }
     );
     KafkaCluster::connect(settings)
-}
-
-/// A live cluster whose client is replaced after a request that got no answer. N.B. a client
-/// (librdkafka, and the adapter's context) remembers that every broker was down; a fresh one
-/// judges the cluster afresh, so a broker that restarts while `gate --wait` waits or while
-/// `apply` re-reads the cluster is seen again.
-pub(crate) struct Redial {
-    settings: crate::kafka::ConnectionSettings,
-    client: std::cell::RefCell<Option<std::rc::Rc<KafkaCluster>>>,
-}
-
-impl Redial {
-    /// Creates the first client now, so that bad settings are reported at once.
-    pub(crate) fn connect(
-        settings: crate::kafka::ConnectionSettings,
-    ) -> Result<Redial, crate::cluster::ClusterError> {
-        let client = connect(settings.clone())?;
-        Ok(Redial {
-            settings,
-            client: std::cell::RefCell::new(Some(std::rc::Rc::new(client))),
-        })
-    }
-
-    fn client(&self) -> Result<std::rc::Rc<KafkaCluster>, crate::cluster::ClusterError> {
-        if let Some(client) = &*self.client.borrow() {
-            return Ok(std::rc::Rc::clone(client));
-        }
-        let client = std::rc::Rc::new(connect(self.settings.clone())?);
-        *self.client.borrow_mut() = Some(std::rc::Rc::clone(&client));
-        Ok(client)
-    }
-
-    /// Passes `result` on; after a failure that asking again may cure, the next call gets a
-    /// new client.
-    fn seen<T>(
-        &self,
-        result: Result<T, crate::cluster::ClusterError>,
-    ) -> Result<T, crate::cluster::ClusterError> {
-        if let Err(e) = &result {
-            if e.is_transient() {
-                log::debug!("a new client will be used for the next request after: {e}");
-                *self.client.borrow_mut() = None;
-            }
-        }
-        result
-    }
-}
-
-impl Cluster for Redial {
-    fn describe(
-        &self,
-    ) -> Result<crate::model::cluster_state::ClusterState, crate::cluster::ClusterError> {
-        self.seen(self.client()?.describe())
-    }
-
-    fn create_topics(
-        &self,
-        topics: &[crate::cluster::NewTopic],
-        mode: crate::cluster::Mode,
-    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
-        self.seen(self.client()?.create_topics(topics, mode))
-    }
-
-    fn create_partitions(
-        &self,
-        changes: &[(String, i32)],
-        mode: crate::cluster::Mode,
-    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
-        self.seen(self.client()?.create_partitions(changes, mode))
-    }
-
-    fn alter_configs(
-        &self,
-        changes: &[crate::cluster::ConfigAlteration],
-        mode: crate::cluster::Mode,
-    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
-        self.seen(self.client()?.alter_configs(changes, mode))
-    }
-
-    fn delete_topics(
-        &self,
-        names: &[String],
-    ) -> Result<Vec<crate::cluster::TopicOutcome>, crate::cluster::ClusterError> {
-        self.seen(self.client()?.delete_topics(names))
-    }
 }

@@ -2,7 +2,7 @@
 //! replication factor and configs (each with its source), the brokers, and the broker defaults
 //! where the broker exposes them. Plain data: the snapshot adapter and tests build it too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -168,6 +168,59 @@ pub struct BrokerDefaults {
     pub auto_create_topics_enable: Option<bool>,
 }
 
+/// A broker API topicgate uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Api {
+    CreateTopics,
+    CreatePartitions,
+    IncrementalAlterConfigs,
+    DeleteTopics,
+    DescribeConfigs,
+}
+
+impl Api {
+    /// Kafka's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::CreateTopics => "CreateTopics",
+            Api::CreatePartitions => "CreatePartitions",
+            Api::IncrementalAlterConfigs => "IncrementalAlterConfigs",
+            Api::DeleteTopics => "DeleteTopics",
+            Api::DescribeConfigs => "DescribeConfigs",
+        }
+    }
+}
+
+impl std::fmt::Display for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Api {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// What the cluster's brokers can do and how they report, as data: code above the adapters
+/// branches on this, never on a broker's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
+    /// How topic configs are reported, decided once per describe (each topic carries it too, as
+    /// `TopicState::config_view`). `None`: not known (a snapshot taken before capabilities were
+    /// recorded).
+    #[serde(default)]
+    pub config_view: Option<ConfigView>,
+    /// Whether the brokers answered DescribeConfigs for their own configs, where the broker
+    /// defaults come from.
+    #[serde(default)]
+    pub broker_defaults_visible: bool,
+    /// APIs the brokers were seen to lack (a request refused as unsupported).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub unsupported: BTreeSet<Api>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterState {
     /// The bootstrap servers (or snapshot file) this state was read from.
@@ -176,11 +229,32 @@ pub struct ClusterState {
     pub brokers: Vec<i32>,
     pub topics: BTreeMap<String, TopicState>,
     pub broker_defaults: BrokerDefaults,
+    /// Absent from snapshots taken before it was recorded: all unknown.
+    #[serde(default)]
+    pub capabilities: Capabilities,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_without_capabilities_still_reads() {
+        let old = r#"{"source": "s", "cluster_id": null, "brokers": [1], "topics": {},
+            "broker_defaults": {"num_partitions": null, "default_replication_factor": null,
+            "auto_create_topics_enable": null}}"#;
+        let state: ClusterState = serde_json::from_str(old).unwrap();
+        assert_eq!(state.capabilities, Capabilities::default());
+        let mut now = state.clone();
+        now.capabilities.config_view = Some(ConfigView::Full);
+        now.capabilities.unsupported.insert(Api::CreatePartitions);
+        let json = serde_json::to_string(&now).unwrap();
+        assert!(
+            json.contains(r#""capabilities":{"config_view":"full","broker_defaults_visible":false,"unsupported":["CreatePartitions"]}"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<ClusterState>(&json).unwrap(), now);
+    }
     use crate::fixtures::{kafka_topic, sparse_topic, KAFKA_TOPIC_CONFIGS};
 
     fn entry(value: &str, source: ConfigSource) -> ConfigEntry {

@@ -1,11 +1,27 @@
-//! Facts about a client connection to Kafka that both the settings and the adapter need: which
-//! librdkafka properties hold secrets or name the cluster's address, and the timeout's range.
-//! Here so that the adapter (`kafka/`) and the settings (`settings/`) each read them
-//! without importing the other.
+//! A client connection to Kafka, as the settings resolve it and the adapter uses it
+//! (`Connection`), and the facts about one that both need: which librdkafka properties hold
+//! secrets or name the cluster's address, and the timeout's range. Here so that the adapter
+//! (`cluster/kafka/`) and the settings (`settings/`) each read them without
+//! importing the other.
 
 use std::time::Duration;
 
-/// The range of a connection's timeout (`--timeout`, `ConnectionSettings::timeout`), and how to
+use crate::model::secret::Secret;
+
+/// Where and how to connect to a cluster. Every property value is a `Secret`, so `{:?}` of a
+/// connection (or of the settings holding one) shows property names, never values.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub bootstrap_servers: String,
+    /// librdkafka properties (`-X key=value`, topicgate.yaml `properties` and
+    /// `secret_properties`): security settings and the like. Every value is treated as a
+    /// secret: never shown, and removed from any text librdkafka returns.
+    pub properties: Vec<(String, Secret)>,
+    /// Deadline for reaching the cluster and for each request, within `TIMEOUT_RANGE`.
+    pub timeout: Duration,
+}
+
+/// The range of a connection's timeout (`--timeout`, `Connection::timeout`), and how to
 /// say it. N.B. librdkafka refuses admin request and operation timeouts above 3,600,000 ms (1h)
 /// [src rdkafka_admin.c, `rd_kafka_AdminOptions_init`]; below 1s a healthy cluster cannot be
 /// described.
@@ -84,6 +100,18 @@ pub fn is_bootstrap_property(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_connection_shows_no_property_value() {
+        let c = Connection {
+            bootstrap_servers: "h:9092".into(),
+            properties: vec![("sasl.password".into(), Secret::new("hunter2"))],
+            timeout: Duration::from_secs(5),
+        };
+        let shown = format!("{c:?} {c:#?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("sasl.password"), "{shown}");
+    }
 
     #[test]
     fn secrets_and_near_misses_of_secrets_are_recognised() {

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use crate::cluster::Mode;
 use crate::export::ExportOptions;
-use crate::kafka::ConnectionSettings;
+use crate::model::connection::Connection;
 use crate::model::broker_defaults::GivenDefaults;
 use crate::model::topic_filter::TopicFilter;
 use crate::policy::CompiledPolicies;
@@ -78,7 +78,7 @@ pub struct Settings {
 /// Where a read-only command gets the cluster state from.
 #[derive(Debug)]
 pub enum ClusterSource {
-    Live(ConnectionSettings),
+    Live(Connection),
     /// `--state FILE`: a snapshot, offline.
     Snapshot(PathBuf),
 }
@@ -141,7 +141,7 @@ pub struct GateSettings {
 /// `topicgate snapshot`: always a live cluster.
 #[derive(Debug)]
 pub struct SnapshotSettings {
-    pub connection: ConnectionSettings,
+    pub connection: Connection,
     /// `--out FILE`, else stdout.
     pub out: Option<PathBuf>,
 }
@@ -160,7 +160,7 @@ pub struct ExportSettings {
 #[derive(Debug)]
 pub struct ApplySettings {
     pub source: ApplySource,
-    pub connection: ConnectionSettings,
+    pub connection: Connection,
     pub yes: bool,
     pub dry_run: bool,
     /// `ValidateOnly` only for `--dry-run --broker-validate`.

@@ -41,7 +41,7 @@ use super::{
 use crate::cluster::Mode;
 use crate::export::ExportOptions;
 use crate::gate::parse_require_file;
-use crate::kafka::ConnectionSettings;
+use crate::model::connection::Connection;
 use crate::model::bootstrap_servers::BootstrapServers;
 use crate::model::broker_defaults::{parse_given, GivenDefaults};
 // `--timeout` is every request's timeout: the range a connection allows.
@@ -337,7 +337,7 @@ fn cluster_source(
 fn connection_settings(
     c: ConnectionArgs,
     context: &FileContext,
-) -> Result<ConnectionSettings, SettingsError> {
+) -> Result<Connection, SettingsError> {
     let env = context.env;
     let cluster = context.cluster()?;
     let file_servers = cluster.and_then(|(name, c)| {
@@ -408,7 +408,7 @@ fn connection_settings(
         Some((shown, text)) => duration_setting(&shown, &text, TIMEOUT_RANGE)?,
         None => duration_setting(DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, TIMEOUT_RANGE)?,
     };
-    Ok(ConnectionSettings {
+    Ok(Connection {
         bootstrap_servers: bootstrap.to_string(),
         properties,
         timeout,
@@ -458,7 +458,7 @@ ignore: ['^tmp[.]']
         Settings::resolve(Arguments::try_parse_from(argv).unwrap(), &env, Some(file))
     }
 
-    fn connection(config: Settings) -> ConnectionSettings {
+    fn connection(config: Settings) -> Connection {
         match config.command {
             CommandSettings::Plan(PlanSettings {
                 source: ClusterSource::Live(c),
@@ -468,13 +468,13 @@ ignore: ['^tmp[.]']
         }
     }
 
-    fn plan(args: &[&str], env: &[(&str, &str)]) -> Result<ConnectionSettings, SettingsError> {
+    fn plan(args: &[&str], env: &[(&str, &str)]) -> Result<Connection, SettingsError> {
         let mut argv = vec!["plan"];
         argv.extend(args);
         resolve(&argv, env).map(connection)
     }
 
-    fn value<'a>(c: &'a ConnectionSettings, key: &str) -> Option<&'a str> {
+    fn value<'a>(c: &'a Connection, key: &str) -> Option<&'a str> {
         c.properties
             .iter()
             .rev()
@@ -641,6 +641,27 @@ ignore: ['^tmp[.]']
     }
 
     #[test]
+    fn the_settings_never_show_a_property_value() {
+        let settings = resolve(
+            &[
+                "plan",
+                "--cluster",
+                "prod",
+                "-X",
+                "ssl.key.password=x-SECRET-2",
+            ],
+            &[("TG_PW", "pw-SECRET-1")],
+        )
+        .unwrap();
+        let shown = format!("{settings:?} {settings:#?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.contains("sasl.password") && shown.contains("ssl.key.password"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn offline_commands_read_no_cluster_settings() {
         // Regression: TOPICGATE_CLUSTER=nope broke `validate`.
         let env = [(CLUSTER_VAR, "nope"), (BOOT, "::"), (TIMEOUT_VAR, "100y")];
@@ -689,7 +710,7 @@ ignore: ['^tmp[.]']
     mod table {
         use super::*;
 
-        fn connection(s: &Settings) -> Option<&ConnectionSettings> {
+        fn connection(s: &Settings) -> Option<&Connection> {
             let source = match &s.command {
                 CommandSettings::Plan(p) => &p.source,
                 CommandSettings::Check(c) => &c.source,

@@ -153,8 +153,8 @@ pub fn stderr(output: &std::process::Output) -> String {
 }
 
 /// The adapter pointed at `broker`, for reading and changing it outside the binary under test.
-pub fn admin(broker: &Broker) -> topicgate::kafka::KafkaCluster {
-    topicgate::kafka::KafkaCluster::connect(topicgate::kafka::ConnectionSettings {
+pub fn admin(broker: &Broker) -> topicgate::cluster::kafka::KafkaCluster {
+    topicgate::cluster::kafka::KafkaCluster::connect(topicgate::model::connection::Connection {
         bootstrap_servers: broker.bootstrap.clone(),
         properties: vec![],
         timeout: Duration::from_secs(10),
@@ -164,7 +164,7 @@ pub fn admin(broker: &Broker) -> topicgate::kafka::KafkaCluster {
 
 /// What the cluster looks like now.
 pub fn state(broker: &Broker) -> topicgate::model::cluster_state::ClusterState {
-    use topicgate::cluster::Cluster;
+    use topicgate::cluster::ClusterReader;
     admin(broker).describe().unwrap()
 }
 
@@ -202,8 +202,10 @@ pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
             .map(|(n, p, rf)| (n.to_string(), TopicState::with_overrides(*p, *rf, &[])))
             .collect(),
         broker_defaults: Default::default(),
+        capabilities: Default::default(),
     };
-    let snapshot = topicgate::snapshot::Snapshot::new(cluster, std::time::SystemTime::now());
+    let snapshot =
+        topicgate::cluster::snapshot::Snapshot::new(cluster, std::time::SystemTime::now());
     std::fs::write(path, serde_json::to_vec_pretty(&snapshot).unwrap()).unwrap();
 }
 

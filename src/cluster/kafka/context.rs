@@ -1,6 +1,11 @@
 //! The librdkafka client context: routes librdkafka's log lines into topicgate's own logging
 //! (never straight to the terminal) and remembers connection-level errors, so that an
 //! unreachable cluster becomes one clear error instead of a screenful of log lines.
+//!
+//! "Every broker is down" holds until a broker answers again (`broker_answered`): a client
+//! outlives a broker restart. N.B. librdkafka reports that every broker is down once per
+//! outage, and repeats an identical connection error only after 30 s, so the state is kept
+//! between requests rather than judged from each request's own errors.
 
 use std::sync::Mutex;
 
@@ -11,7 +16,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use super::redactor::Redactor;
 
 pub struct TopicgateContext {
-    fatal: Mutex<Option<ConnectionProblem>>,
+    problem: Mutex<Option<ConnectionProblem>>,
     last_error: Mutex<Option<String>>,
     /// The bootstrap addresses as librdkafka names them (`host:port`), and which have failed.
     bootstrap: Vec<String>,
@@ -20,7 +25,8 @@ pub struct TopicgateContext {
     redactor: Redactor,
 }
 
-/// A connection-level error that makes waiting pointless.
+/// A connection-level error that makes waiting pointless (until a broker answers again, for
+/// all but `Authentication`).
 #[derive(Debug, Clone)]
 pub enum ConnectionProblem {
     AllBrokersDown(String),
@@ -32,7 +38,7 @@ impl TopicgateContext {
     /// `bootstrap` = the addresses as librdkafka names them (`host:port`).
     pub fn new(bootstrap: Vec<String>, redactor: Redactor) -> Self {
         TopicgateContext {
-            fatal: Mutex::new(None),
+            problem: Mutex::new(None),
             last_error: Mutex::new(None),
             bootstrap,
             failed: Mutex::new(Default::default()),
@@ -40,8 +46,21 @@ impl TopicgateContext {
         }
     }
 
-    pub fn fatal(&self) -> Option<ConnectionProblem> {
-        self.fatal.lock().map(|g| g.clone()).unwrap_or(None)
+    pub fn problem(&self) -> Option<ConnectionProblem> {
+        self.problem.lock().map(|g| g.clone()).unwrap_or(None)
+    }
+
+    /// A broker took a request: the cluster is reachable again. Forgets that every broker was
+    /// down (and which bootstrap addresses had failed); an authentication failure stays.
+    pub fn broker_answered(&self) {
+        if let Ok(mut problem) = self.problem.lock() {
+            if !matches!(*problem, Some(ConnectionProblem::Authentication(_))) {
+                *problem = None;
+            }
+        }
+        if let Ok(mut failed) = self.failed.lock() {
+            failed.clear();
+        }
     }
 
     pub fn last_error(&self) -> Option<String> {
@@ -100,10 +119,10 @@ impl ClientContext for TopicgateContext {
             }
             _ => return,
         };
-        if let Ok(mut fatal) = self.fatal.lock() {
+        if let Ok(mut current) = self.problem.lock() {
             // The first cause is the most telling (a failed resolve precedes all-brokers-down).
-            if fatal.is_none() {
-                *fatal = Some(problem);
+            if current.is_none() {
+                *current = Some(problem);
             }
         }
     }

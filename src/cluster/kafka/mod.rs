@@ -1,4 +1,4 @@
-//! The rdkafka adapter: implements the `Cluster` port with librdkafka's admin client. The only
+//! The rdkafka adapter: implements the port (`ClusterReader` and `ClusterWriter`) with librdkafka's admin client. The only
 //! module that imports `rdkafka`.
 //!
 //! Round trips: `describe` makes one Metadata request for all topics and DescribeConfigs requests
@@ -26,42 +26,34 @@ use rdkafka::metadata::Metadata;
 use self::context::{ConnectionProblem, MainQueuePump, TopicgateContext};
 use self::redactor::Redactor;
 use crate::cluster::{
-    Cluster, ClusterError, ConfigAlteration, Mode, NewTopic, OpError, TopicOutcome,
+    ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, Mode, NewTopic, OpError,
+    TopicOutcome,
 };
 use crate::model::bootstrap_servers::BootstrapServers;
 use crate::model::cluster_state::{
-    BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
+    Api, BrokerDefaults, Capabilities, ClusterState, ConfigEntry, ConfigSource, ConfigView,
+    TopicState,
 };
-use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
-use crate::model::secret::Secret;
+use crate::model::connection::{is_bootstrap_property, Connection, TIMEOUT_RANGE};
 
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
 const CHUNK: usize = 2_000;
 
-/// Where and how to connect.
-#[derive(Debug, Clone)]
-pub struct ConnectionSettings {
-    pub bootstrap_servers: String,
-    /// librdkafka properties (`-X key=value`): security settings and the like. Every value is
-    /// treated as a secret: never shown, and removed from any text librdkafka returns.
-    pub properties: Vec<(String, Secret)>,
-    /// Deadline for reaching the cluster and for each request, within `TIMEOUT_RANGE`.
-    pub timeout: Duration,
-}
-
 pub struct KafkaCluster {
     admin: Arc<AdminClient<TopicgateContext>>,
-    settings: ConnectionSettings,
+    settings: Connection,
     bootstrap: BootstrapServers,
     /// Every text from librdkafka passes through it before it leaves the adapter.
     redactor: Redactor,
+    /// The APIs a request was refused for as unsupported, so far (`Capabilities::unsupported`).
+    unsupported: std::sync::Mutex<std::collections::BTreeSet<Api>>,
     _pump: MainQueuePump,
 }
 
 impl KafkaCluster {
     /// Creates the client. Nothing is sent until the first call.
-    pub fn connect(settings: ConnectionSettings) -> Result<KafkaCluster, ClusterError> {
+    pub fn connect(settings: Connection) -> Result<KafkaCluster, ClusterError> {
         let bootstrap = BootstrapServers::parse(&settings.bootstrap_servers)
             .map_err(|e| ClusterError::Settings(format!("bootstrap servers: {e}")))?;
         let (min, max, range) = TIMEOUT_RANGE;
@@ -103,6 +95,7 @@ impl KafkaCluster {
             settings,
             bootstrap,
             redactor,
+            unsupported: Default::default(),
         })
     }
 
@@ -113,51 +106,72 @@ impl KafkaCluster {
             .validate_only(mode == Mode::ValidateOnly)
     }
 
-    /// One Metadata request for all topics. Fails fast when librdkafka reports that no broker
-    /// can be reached, instead of waiting for the whole timeout.
+    /// One Metadata request for all topics, made on the caller's thread: no thread outlives
+    /// the call. Fails fast when every broker is down, instead of waiting for the whole timeout.
+    ///
+    /// N.B. librdkafka's `rd_kafka_metadata` first waits for a usable broker, then sends the
+    /// request and waits for the answer, both within one timeout, and cannot be interrupted. So
+    /// the wait for a broker goes in short slices (`BrokerTransportFailure`: none was usable, and
+    /// nothing was sent), between which the client's connection problems are judged. Once a
+    /// slice ends with the request sent but unanswered (`OperationTimedOut`: a broker is up, but
+    /// slow), the request is made again with the whole time left.
     fn metadata(&self) -> Result<Metadata, ClusterError> {
-        let timeout = self.settings.timeout;
-        let (tx, rx) = std::sync::mpsc::channel();
-        let admin = Arc::clone(&self.admin);
-        // The request runs on its own thread so that this one can watch for connection errors.
-        std::thread::spawn(move || {
+        let context = self.admin.inner().context();
+        let deadline = Instant::now() + self.settings.timeout;
+        let mut slice = Duration::from_millis(100);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
             // N.B. KAFKA.md: `None` = Metadata with a null topic list (all topics); never a
             // request for one named topic, which could auto-create it.
-            let _ = tx.send(admin.inner().fetch_metadata(None, timeout));
-        });
-        let start = Instant::now();
-        loop {
-            match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(Ok(metadata)) => return Ok(metadata),
-                Ok(Err(e)) => return Err(self.unreachable(e.to_string())),
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(self.unreachable("the metadata request was abandoned".into()))
+            let error = match self.admin.inner().fetch_metadata(None, slice.min(left)) {
+                Ok(metadata) => {
+                    context.broker_answered();
+                    return Ok(metadata);
                 }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(e) => e,
+            };
+            let code = match &error {
+                KafkaError::MetadataFetch(code) => Some(*code),
+                _ => None,
+            };
+            if Instant::now() >= deadline {
+                return Err(self.unreachable(error.to_string()));
             }
-            match self.admin.inner().context().fatal() {
-                Some(ConnectionProblem::Authentication(detail)) => {
-                    return Err(ClusterError::Authentication {
-                        bootstrap: self.settings.bootstrap_servers.clone(),
-                        detail,
-                    })
+            match code {
+                // A broker took the request: it is up.
+                Some(RDKafkaErrorCode::OperationTimedOut) => {
+                    context.broker_answered();
+                    slice = left;
                 }
-                Some(
-                    ConnectionProblem::AllBrokersDown(detail) | ConnectionProblem::Resolve(detail),
-                ) => return Err(self.unreachable(detail)),
-                None => {}
-            }
-            if start.elapsed() > timeout + Duration::from_secs(1) {
-                return Err(self.unreachable("no answer".into()));
+                Some(RDKafkaErrorCode::BrokerTransportFailure) => {
+                    match context.problem() {
+                        Some(ConnectionProblem::Authentication(detail)) => {
+                            return Err(ClusterError::Authentication {
+                                bootstrap: self.settings.bootstrap_servers.clone(),
+                                detail,
+                            })
+                        }
+                        Some(
+                            ConnectionProblem::AllBrokersDown(detail)
+                            | ConnectionProblem::Resolve(detail),
+                        ) => return Err(self.unreachable(detail)),
+                        None => {}
+                    }
+                    slice = (slice * 2).min(Duration::from_secs(1));
+                }
+                _ => return Err(self.unreachable(error.to_string())),
             }
         }
     }
 
     fn unreachable(&self, detail: String) -> ClusterError {
-        let detail = self.admin.inner().context().last_error().unwrap_or(detail);
+        let context = self.admin.inner().context();
+        let detail = context.last_error().unwrap_or(detail);
         // A listener that accepts the connection but never answers as Kafka looks, to
-        // librdkafka, like a slow broker: say what it more likely is.
-        let detail = match accepting(self.bootstrap.addresses()) {
+        // librdkafka, like a slow broker: say what it more likely is. (A name that did not
+        // resolve has no listener to probe, and its lookup could be slow.)
+        let resolved = !matches!(context.problem(), Some(ConnectionProblem::Resolve(_)));
+        let detail = match accepting(self.bootstrap.addresses()).filter(|_| resolved) {
             Some(address) => format!(
                 "connected to `{address}` but got no Kafka response: is this a Kafka listener? (wrong port, or a TLS/SASL listener without `-X security.protocol`); librdkafka said: {detail}"
             ),
@@ -172,30 +186,35 @@ impl KafkaCluster {
 }
 
 /// The first of `addresses` that accepts a TCP connection within a second (all are tried at
-/// once), if any.
+/// once), if any. Every probe ends within the call: a connection attempt has a deadline, and a
+/// name that does not resolve is not probed (`unreachable` skips the probe after a failed lookup).
 fn accepting(addresses: &[String]) -> Option<String> {
     use std::net::{TcpStream, ToSocketAddrs};
-    let (tx, rx) = std::sync::mpsc::channel();
-    for address in addresses {
-        let (tx, address) = (tx.clone(), address.clone());
-        // Detached: a slow name lookup must not hold up the error; the thread ends on its own.
-        std::thread::spawn(move || {
-            let open = address.to_socket_addrs().is_ok_and(|mut addrs| {
-                addrs.any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok())
-            });
-            let _ = tx.send(open.then_some(address));
-        });
-    }
-    drop(tx);
     let deadline = Instant::now() + Duration::from_millis(1500);
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        match rx.recv_timeout(left) {
-            Ok(Some(address)) => return Some(address),
-            Ok(None) => {}
-            Err(_) => return None,
-        }
-    }
-    None
+    std::thread::scope(|scope| {
+        let probes: Vec<_> = addresses
+            .iter()
+            .map(|address| {
+                scope.spawn(move || {
+                    for a in address.to_socket_addrs().ok()? {
+                        let left = deadline.saturating_duration_since(Instant::now());
+                        if left.is_zero() {
+                            return None;
+                        }
+                        if TcpStream::connect_timeout(&a, left.min(Duration::from_secs(1))).is_ok()
+                        {
+                            return Some(address.clone());
+                        }
+                    }
+                    None
+                })
+            })
+            .collect();
+        probes
+            .into_iter()
+            .filter_map(|p| p.join().ok().flatten())
+            .next()
+    })
 }
 
 fn source(s: &RdSource) -> ConfigSource {
@@ -210,7 +229,7 @@ fn source(s: &RdSource) -> ConfigSource {
 }
 
 /// Turns a request-level error into the port's error, naming the API.
-fn request_error(api: &'static str, purpose: &'static str, e: KafkaError) -> ClusterError {
+fn request_error(api: Api, purpose: &'static str, e: KafkaError) -> ClusterError {
     let code = match &e {
         KafkaError::AdminOp(code) => Some(*code),
         other => other.rdkafka_error_code(),
@@ -220,11 +239,11 @@ fn request_error(api: &'static str, purpose: &'static str, e: KafkaError) -> Clu
             ClusterError::Unsupported { api, purpose }
         }
         Some(code) if no_answer(code) => ClusterError::NoAnswer {
-            api,
+            api: api.as_str(),
             detail: e.to_string(),
         },
         _ => ClusterError::Request {
-            api,
+            api: api.as_str(),
             detail: e.to_string(),
         },
     }
@@ -269,7 +288,7 @@ fn topic_results(api: &str, results: Vec<TopicResult>) -> Vec<TopicOutcome> {
         .collect()
 }
 
-/// The port's operations before redaction; `impl Cluster` below redacts what they return.
+/// The port's operations before redaction; the port's impls below redacts what they return.
 impl KafkaCluster {
     fn describe_unredacted(&self) -> Result<ClusterState, ClusterError> {
         let metadata = self.metadata()?;
@@ -332,7 +351,7 @@ impl KafkaCluster {
         let mut described = std::collections::BTreeSet::new();
         for answer in topic_answers {
             let results =
-                answer.map_err(|e| request_error("DescribeConfigs", "read topic configs", e))?;
+                answer.map_err(|e| request_error(Api::DescribeConfigs, "read topic configs", e))?;
             for result in results {
                 let resource = match result {
                     Ok(resource) => resource,
@@ -383,6 +402,7 @@ impl KafkaCluster {
         }
 
         let mut defaults = BrokerDefaults::default();
+        let broker_defaults_visible = broker_answers.iter().any(Result::is_ok);
         for answer in broker_answers {
             let Ok(results) = answer else {
                 log::debug!(
@@ -417,6 +437,15 @@ impl KafkaCluster {
             brokers,
             topics,
             broker_defaults: defaults,
+            capabilities: Capabilities {
+                config_view: Some(view),
+                broker_defaults_visible,
+                unsupported: self
+                    .unsupported
+                    .lock()
+                    .map(|u| u.clone())
+                    .unwrap_or_default(),
+            },
         })
     }
 
@@ -442,7 +471,7 @@ impl KafkaCluster {
                 })
                 .collect();
             let results = block_on(self.admin.create_topics(&new_topics, &self.options(mode)))
-                .map_err(|e| request_error("CreateTopics", "create topics", e))?;
+                .map_err(|e| request_error(Api::CreateTopics, "create topics", e))?;
             outcomes.extend(topic_results("CreateTopics", results));
         }
         Ok(outcomes)
@@ -460,7 +489,7 @@ impl KafkaCluster {
                 .map(|(name, count)| NewPartitions::new(name, *count as usize))
                 .collect();
             let results = block_on(self.admin.create_partitions(&parts, &self.options(mode)))
-                .map_err(|e| request_error("CreatePartitions", "add partitions", e))?;
+                .map_err(|e| request_error(Api::CreatePartitions, "add partitions", e))?;
             outcomes.extend(topic_results("CreatePartitions", results));
         }
         Ok(outcomes)
@@ -483,7 +512,7 @@ impl KafkaCluster {
                 Some(
                     RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion,
                 ) => ClusterError::Unsupported {
-                    api: "IncrementalAlterConfigs",
+                    api: Api::IncrementalAlterConfigs,
                     purpose: "change topic configs",
                 },
                 Some(code) if no_answer(code) => ClusterError::NoAnswer {
@@ -512,25 +541,30 @@ impl KafkaCluster {
         for chunk in names.chunks(CHUNK) {
             let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
             let results = block_on(self.admin.delete_topics(&refs, &self.options(Mode::Apply)))
-                .map_err(|e| request_error("DeleteTopics", "delete topics", e))?;
+                .map_err(|e| request_error(Api::DeleteTopics, "delete topics", e))?;
             outcomes.extend(topic_results("DeleteTopics", results));
         }
         Ok(outcomes)
     }
 }
 
-impl Cluster for KafkaCluster {
+impl ClusterReader for KafkaCluster {
     fn describe(&self) -> Result<ClusterState, ClusterError> {
         self.describe_unredacted()
             .map_err(|e| self.redactor.cluster_error(e))
     }
+}
 
+impl ClusterWriter for KafkaCluster {
     fn create_topics(
         &self,
         topics: &[NewTopic],
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
-        self.redacted(self.create_topics_unredacted(topics, mode))
+        self.redacted(
+            Api::CreateTopics,
+            self.create_topics_unredacted(topics, mode),
+        )
     }
 
     fn create_partitions(
@@ -538,7 +572,10 @@ impl Cluster for KafkaCluster {
         changes: &[(String, i32)],
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
-        self.redacted(self.create_partitions_unredacted(changes, mode))
+        self.redacted(
+            Api::CreatePartitions,
+            self.create_partitions_unredacted(changes, mode),
+        )
     }
 
     fn alter_configs(
@@ -546,21 +583,72 @@ impl Cluster for KafkaCluster {
         changes: &[ConfigAlteration],
         mode: Mode,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
-        self.redacted(self.alter_configs_unredacted(changes, mode))
+        self.redacted(
+            Api::IncrementalAlterConfigs,
+            self.alter_configs_unredacted(changes, mode),
+        )
     }
 
     fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
-        self.redacted(self.delete_topics_unredacted(names))
+        self.redacted(Api::DeleteTopics, self.delete_topics_unredacted(names))
     }
 }
 
 impl KafkaCluster {
+    /// Redacts what a request returns, and remembers whether it showed `api` unsupported.
     fn redacted(
         &self,
+        api: Api,
         result: Result<Vec<TopicOutcome>, ClusterError>,
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        let lacking = match &result {
+            Err(ClusterError::Unsupported { .. }) => true,
+            Ok(outcomes) => outcomes.iter().any(|(_, r)| {
+                r.as_ref().is_err_and(|e| {
+                    matches!(e.code.as_str(), "UnsupportedVersion" | "UnsupportedFeature")
+                })
+            }),
+            Err(_) => false,
+        };
+        if lacking {
+            if let Ok(mut unsupported) = self.unsupported.lock() {
+                unsupported.insert(api);
+            }
+        }
         result
             .map(|outcomes| self.redactor.outcomes(outcomes))
             .map_err(|e| self.redactor.cluster_error(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_describe_that_fails_fast_leaves_no_request_behind() {
+        // Regression: `metadata` ran each request on a detached thread and returned early when
+        // every broker was down; the thread stayed blocked in librdkafka, holding the client,
+        // for the whole timeout after the call had returned.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let cluster = KafkaCluster::connect(Connection {
+            bootstrap_servers: format!("127.0.0.1:{port}"),
+            properties: vec![],
+            timeout: Duration::from_secs(20),
+        })
+        .unwrap();
+        let start = Instant::now();
+        let error = cluster.describe().unwrap_err();
+        assert!(matches!(error, ClusterError::Unreachable { .. }), "{error}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+        // Only the adapter and its main-queue pump hold the client.
+        assert_eq!(Arc::strong_count(&cluster.admin), 2);
     }
 }

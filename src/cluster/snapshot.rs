@@ -1,5 +1,5 @@
 //! Snapshots: the described cluster state as a versioned JSON document (`topicgate snapshot`),
-//! and the read-only `Cluster` adapter that serves one (`--state FILE`), so a CI job without
+//! and the `ClusterReader` adapter that serves one (`--state FILE`), so a CI job without
 //! network access to production can plan, check and gate against last night's snapshot.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::{Cluster, ClusterError, ConfigAlteration, Mode, NewTopic, TopicOutcome};
+use crate::cluster::{ClusterError, ClusterReader};
 use crate::model::cluster_state::ClusterState;
 
 pub const SNAPSHOT_FORMAT: &str = "topicgate-snapshot";
@@ -173,36 +173,9 @@ impl SnapshotCluster {
     }
 }
 
-fn read_only() -> ClusterError {
-    ClusterError::Request {
-        api: "snapshot",
-        detail: "a snapshot is read-only; apply needs a live cluster".into(),
-    }
-}
-
-impl Cluster for SnapshotCluster {
+impl ClusterReader for SnapshotCluster {
     fn describe(&self) -> Result<ClusterState, ClusterError> {
         Ok(self.state.clone())
-    }
-    fn create_topics(&self, _: &[NewTopic], _: Mode) -> Result<Vec<TopicOutcome>, ClusterError> {
-        Err(read_only())
-    }
-    fn create_partitions(
-        &self,
-        _: &[(String, i32)],
-        _: Mode,
-    ) -> Result<Vec<TopicOutcome>, ClusterError> {
-        Err(read_only())
-    }
-    fn alter_configs(
-        &self,
-        _: &[ConfigAlteration],
-        _: Mode,
-    ) -> Result<Vec<TopicOutcome>, ClusterError> {
-        Err(read_only())
-    }
-    fn delete_topics(&self, _: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
-        Err(read_only())
     }
 }
 

@@ -1,11 +1,18 @@
-//! The one port to a cluster: domain operations only (describe, create topics, add partitions,
-//! alter configs incrementally, delete topics). The rdkafka adapter implements it; so can a
-//! snapshot or an in-memory cluster in tests. Nothing outside the adapters knows about rdkafka.
+//! The port to a cluster, in two halves: `ClusterReader` (describe) and `ClusterWriter` (create
+//! topics, add partitions, alter configs incrementally, delete topics); `Admin` is both. Domain
+//! operations only. The adapters live beside it: `kafka` (librdkafka, the only importer of
+//! rdkafka) and `memory` (an in-memory state that records requests, for tests above the port)
+//! are an `Admin`; `snapshot` (a saved document) is only a reader. Nothing outside `kafka` knows
+//! about rdkafka.
+
+pub mod kafka;
+pub mod memory;
+pub mod snapshot;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::model::cluster_state::ClusterState;
+use crate::model::cluster_state::{Api, ClusterState};
 
 /// A topic to create, with its config overrides.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,10 +85,7 @@ pub enum ClusterError {
     #[error("authentication with the Kafka cluster at `{bootstrap}` failed: {detail}")]
     Authentication { bootstrap: String, detail: String },
     #[error("the broker does not support the {api} API, which topicgate needs to {purpose}")]
-    Unsupported {
-        api: &'static str,
-        purpose: &'static str,
-    },
+    Unsupported { api: Api, purpose: &'static str },
     #[error("{api} request failed: {detail}")]
     Request { api: &'static str, detail: String },
     /// The request was sent (or may have been) but no answer came: a lost connection or a
@@ -120,9 +124,14 @@ pub enum Mode {
     ValidateOnly,
 }
 
-pub trait Cluster {
+/// Reading a cluster.
+pub trait ClusterReader {
     /// Reads the whole cluster: one Metadata request for all topics, batched DescribeConfigs.
     fn describe(&self) -> Result<ClusterState, ClusterError>;
+}
+
+/// Changing a cluster.
+pub trait ClusterWriter {
     /// One CreateTopics request (or a few, for very many topics).
     fn create_topics(
         &self,
@@ -144,3 +153,9 @@ pub trait Cluster {
     /// One DeleteTopics request.
     fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError>;
 }
+
+/// A cluster that can be read and changed: what `apply` works on (it reads again to see its
+/// changes arrive).
+pub trait Admin: ClusterReader + ClusterWriter {}
+
+impl<T: ClusterReader + ClusterWriter + ?Sized> Admin for T {}
