@@ -87,7 +87,11 @@ fn story(broker: &Broker, rf: i16, auto_partitions: i32, defaults: &[&str]) {
         "{finding}"
     );
     assert_eq!(finding["evidence"]["partitions"], auto_partitions);
-    let source = if defaults.is_empty() { "broker" } else { "flag" };
+    let source = if defaults.is_empty() {
+        "broker"
+    } else {
+        "flag"
+    };
     assert_eq!(finding["evidence"]["broker_defaults_source"], source);
 
     // gate blocks the deploy.

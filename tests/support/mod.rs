@@ -204,7 +204,9 @@ fn wait_for_brokers(bootstrap: &str, nodes: usize) -> Result<(), String> {
                 ))
             }
             Err(e) if Instant::now() > deadline => {
-                return Err(format!("the Kafka cluster at {bootstrap} is not reachable: {e}"))
+                return Err(format!(
+                    "the Kafka cluster at {bootstrap} is not reachable: {e}"
+                ))
             }
             _ => std::thread::sleep(Duration::from_millis(100)),
         }
@@ -229,7 +231,10 @@ impl SharedCluster {
         lease.lock().expect("lock the test cluster");
         if let Err(e) = clean(&self.bootstrap) {
             self.print_logs();
-            panic!("cannot clean the Kafka test cluster at {}: {e}", self.bootstrap);
+            panic!(
+                "cannot clean the Kafka test cluster at {}: {e}",
+                self.bootstrap
+            );
         }
         Broker {
             bootstrap: self.bootstrap.clone(),
@@ -243,7 +248,10 @@ impl SharedCluster {
 
     fn print_logs(&self) {
         let Some(dir) = &self.logs else {
-            eprintln!("(the Kafka cluster at {} keeps its logs elsewhere)", self.bootstrap);
+            eprintln!(
+                "(the Kafka cluster at {} keeps its logs elsewhere)",
+                self.bootstrap
+            );
             return;
         };
         for node in 1..=self.nodes {
@@ -309,7 +317,12 @@ fn clean(bootstrap: &str) -> Result<(), String> {
     }
 }
 
-fn cluster(cell: &'static OnceLock<Result<SharedCluster, String>>, var: &str, nodes: usize, msk: bool) -> &'static SharedCluster {
+fn cluster(
+    cell: &'static OnceLock<Result<SharedCluster, String>>,
+    var: &str,
+    nodes: usize,
+    msk: bool,
+) -> &'static SharedCluster {
     match cell.get_or_init(|| shared(var, nodes, msk)) {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
@@ -441,7 +454,10 @@ pub fn kafka_home() -> PathBuf {
             .stderr(Stdio::inherit())
             .output()
             .expect("run scripts/install-kafka");
-        assert!(out.status.success(), "scripts/install-kafka failed; {INSTRUCTIONS}");
+        assert!(
+            out.status.success(),
+            "scripts/install-kafka failed; {INSTRUCTIONS}"
+        );
         PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
     })
     .clone()
