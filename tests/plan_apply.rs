@@ -674,3 +674,74 @@ fn verbose_logging_does_not_stall_the_command() {
         );
     }
 }
+
+#[test]
+fn a_replication_factor_change_is_executed_by_kafkas_own_reassignment_tool() {
+    // N.B. KAFKA.md: librdkafka cannot reassign partitions; the plan prints the JSON for
+    // `kafka-reassign-partitions`, and Kafka's own tool (kafka-tools) executes it here.
+    let broker = Broker::msk();
+    let v1 = "topics:\n  - {name: reassign.me, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n";
+    let specs = spec_dir(&[("a.yaml", v1)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+    std::fs::write(
+        specs.path().join("a.yaml"),
+        v1.replace("replication_factor: 1", "replication_factor: 3"),
+    )
+    .unwrap();
+    let out = topicgate_on(&broker)
+        .args(["plan", "--format", "json"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    let reassignment = doc["changes"][0]["blocked"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["setting"] == "replication_factor"))
+        .map(|b| b["reassignment"].clone())
+        .unwrap_or_else(|| panic!("no reassignment in {doc:#}"));
+    let file = specs.path().join("reassignment.json");
+    std::fs::write(&file, reassignment.to_string()).unwrap();
+    let file = file.to_str().unwrap();
+    let tool = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
+    let out = support::kafka_tool(
+        tool,
+        &[
+            "--bootstrap-server",
+            &broker.bootstrap,
+            "--reassignment-json-file",
+            file,
+            "--execute",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    support::eventually(Duration::from_secs(60), "the reassignment", || {
+        let t = &state(&broker).topics["reassign.me"];
+        t.assignment.iter().all(|r| r.len() == 3).then_some(())
+    });
+    let out = support::kafka_tool(
+        tool,
+        &[
+            "--bootstrap-server",
+            &broker.bootstrap,
+            "--reassignment-json-file",
+            file,
+            "--verify",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("is completed"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(specs.path())
+        .assert()
+        .code(0);
+}
