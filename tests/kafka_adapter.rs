@@ -168,7 +168,7 @@ fn kafka_adds_partitions_and_honours_validate_only() {
             .get("adapter.grow")
             .map(|t| t.partitions)
     };
-    eventually(Duration::from_secs(10), "topic", || partitions());
+    eventually(Duration::from_secs(10), "topic", &partitions);
 
     // N.B. KAFKA.md: Kafka honours validate_only: accepted, nothing changes.
     let checked = cluster

@@ -518,6 +518,13 @@ fn kafka_validates_every_kind_of_change_and_changes_nothing() {
         text.contains("FAILED bad.value create with 1 partition(s), replication factor 1, 1 config override(s): InvalidConfig"),
         "{text}"
     );
+    // Regression: the per-topic refusals of CreateTopics lost Kafka's own message (the rdkafka
+    // wrapper keeps only the code), so the operator could not tell why.
+    assert!(
+        text.contains("The target replication factor of 2 cannot be reached because only 1 broker(s) are registered"),
+        "{text}"
+    );
+    assert!(text.contains("segment.bytes"), "{text}");
     assert!(
         text.contains("Dry run: the broker validated the requests and nothing was changed."),
         "{text}"

@@ -27,14 +27,14 @@ pub struct RequestError {
     pub message: String,
 }
 
-struct Queue(*mut sys::rd_kafka_queue_t);
+pub(super) struct Queue(pub(super) *mut sys::rd_kafka_queue_t);
 impl Drop for Queue {
     fn drop(&mut self) {
         unsafe { sys::rd_kafka_queue_destroy(self.0) }
     }
 }
 
-struct Options(*mut sys::rd_kafka_AdminOptions_t);
+pub(super) struct Options(pub(super) *mut sys::rd_kafka_AdminOptions_t);
 impl Drop for Options {
     fn drop(&mut self) {
         unsafe { sys::rd_kafka_AdminOptions_destroy(self.0) }
@@ -50,21 +50,21 @@ impl Drop for Resources {
     }
 }
 
-struct Event(*mut sys::rd_kafka_event_t);
+pub(super) struct Event(pub(super) *mut sys::rd_kafka_event_t);
 impl Drop for Event {
     fn drop(&mut self) {
         unsafe { sys::rd_kafka_event_destroy(self.0) }
     }
 }
 
-fn cstring(s: &str) -> Result<CString, RequestError> {
+pub(super) fn cstring(s: &str) -> Result<CString, RequestError> {
     CString::new(s).map_err(|_| RequestError {
         code: None,
         message: format!("`{s}` contains a NUL byte"),
     })
 }
 
-unsafe fn text(p: *const c_char) -> String {
+pub(super) unsafe fn text(p: *const c_char) -> String {
     if p.is_null() {
         String::new()
     } else {

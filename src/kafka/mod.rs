@@ -7,6 +7,7 @@
 
 mod context;
 mod incremental_alter_configs;
+mod topic_requests;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,8 +16,8 @@ use std::time::{Duration, Instant};
 use futures::executor::block_on;
 use futures::future::join_all;
 use rdkafka::admin::{
-    AdminClient, AdminOptions, ConfigSource as RdSource, NewPartitions, NewTopic as RdNewTopic,
-    OwnedResourceSpecifier, ResourceSpecifier, TopicReplication, TopicResult,
+    AdminClient, AdminOptions, ConfigSource as RdSource, OwnedResourceSpecifier, ResourceSpecifier,
+    TopicResult,
 };
 use rdkafka::config::{ClientConfig, FromClientConfigAndContext};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -176,6 +177,34 @@ fn op_error(api: &str, code: RDKafkaErrorCode, detail: &str) -> OpError {
     }
 }
 
+/// A request-level error of a call made through librdkafka directly, naming the API.
+fn raw_request_error(
+    api: &'static str,
+    purpose: &'static str,
+    e: incremental_alter_configs::RequestError,
+) -> ClusterError {
+    match e.code {
+        Some(RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion) => {
+            ClusterError::Unsupported { api, purpose }
+        }
+        _ => ClusterError::Request {
+            api,
+            detail: e.message,
+        },
+    }
+}
+
+/// Per-topic results with the broker's own message for each refusal.
+fn raw_topic_results(api: &str, results: topic_requests::Outcomes) -> Vec<TopicOutcome> {
+    results
+        .into_iter()
+        .map(|(name, r)| {
+            let r = r.map_err(|(code, detail)| op_error(api, code, &detail));
+            (name, r)
+        })
+        .collect()
+}
+
 fn topic_results(api: &str, results: Vec<TopicResult>) -> Vec<TopicOutcome> {
     results
         .into_iter()
@@ -328,23 +357,14 @@ impl Cluster for KafkaCluster {
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(topics.len());
         for chunk in topics.chunks(CHUNK) {
-            let new_topics: Vec<RdNewTopic> = chunk
-                .iter()
-                .map(|t| {
-                    let mut n = RdNewTopic::new(
-                        &t.name,
-                        t.partitions,
-                        TopicReplication::Fixed(i32::from(t.replication_factor)),
-                    );
-                    for (k, v) in &t.configs {
-                        n = n.set(k, v);
-                    }
-                    n
-                })
-                .collect();
-            let results = block_on(self.admin.create_topics(&new_topics, &self.options(mode)))
-                .map_err(|e| request_error("CreateTopics", "create topics", e))?;
-            outcomes.extend(topic_results("CreateTopics", results));
+            let results = topic_requests::create_topics(
+                self.admin.inner(),
+                chunk,
+                mode,
+                self.settings.timeout,
+            )
+            .map_err(|e| raw_request_error("CreateTopics", "create topics", e))?;
+            outcomes.extend(raw_topic_results("CreateTopics", results));
         }
         Ok(outcomes)
     }
@@ -356,13 +376,14 @@ impl Cluster for KafkaCluster {
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(changes.len());
         for chunk in changes.chunks(CHUNK) {
-            let parts: Vec<NewPartitions> = chunk
-                .iter()
-                .map(|(name, count)| NewPartitions::new(name, *count as usize))
-                .collect();
-            let results = block_on(self.admin.create_partitions(&parts, &self.options(mode)))
-                .map_err(|e| request_error("CreatePartitions", "add partitions", e))?;
-            outcomes.extend(topic_results("CreatePartitions", results));
+            let results = topic_requests::create_partitions(
+                self.admin.inner(),
+                chunk,
+                mode,
+                self.settings.timeout,
+            )
+            .map_err(|e| raw_request_error("CreatePartitions", "add partitions", e))?;
+            outcomes.extend(raw_topic_results("CreatePartitions", results));
         }
         Ok(outcomes)
     }

@@ -18,8 +18,8 @@
 //! to `scripts/kafka/cluster`'s stdin, which kills them at end of file (also when a test binary
 //! panics or is killed).
 //!
-//! A `Broker` handle on a shared cluster is an exclusive lease: tests that use the same cluster
-//! run one after the other (a file lock, so this holds across test binaries too), and each lease
+//! A `Broker` handle on a shared cluster is an exclusive lease: tests of a binary that use the
+//! same cluster run one after the other (cargo runs test binaries one at a time), and each lease
 //! starts from a clean cluster: every topic that is not internal (`__*`) is deleted first. A test
 //! may therefore use fixed topic names and assert on the whole cluster, as with a broker of its
 //! own; a test that changes cluster-wide state (dynamic broker configs) must restore it before
@@ -29,12 +29,11 @@
 //! using a Kafka cluster panics, the path and the tail of each node's log are printed.
 #![allow(dead_code)]
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Mutex, OnceLock};
+use std::sync::{mpsc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions};
@@ -67,7 +66,7 @@ enum Inner {
     },
     Kafka {
         cluster: &'static SharedCluster,
-        _lease: File,
+        _lease: MutexGuard<'static, ()>,
     },
 }
 
@@ -77,6 +76,7 @@ pub struct SharedCluster {
     pub nodes: usize,
     /// The directory holding `node-<id>.log`, when known.
     pub logs: Option<PathBuf>,
+    lease: Mutex<()>,
     /// The `scripts/kafka/cluster` process and the write end of its stdin: never dropped, so the
     /// pipe closes (and the JVMs die) when this process exits.
     _owner: Option<Mutex<Child>>,
@@ -111,6 +111,7 @@ fn shared(var: &str, nodes: usize, msk: bool) -> Result<SharedCluster, String> {
                 bootstrap,
                 nodes,
                 logs,
+                lease: Mutex::new(()),
                 _owner: None,
             });
         }
@@ -183,6 +184,7 @@ fn shared(var: &str, nodes: usize, msk: bool) -> Result<SharedCluster, String> {
         bootstrap,
         nodes,
         logs,
+        lease: Mutex::new(()),
         _owner: Some(Mutex::new(child)),
     })
 }
@@ -222,13 +224,8 @@ fn client_config(bootstrap: &str) -> rdkafka::config::ClientConfig {
 
 impl SharedCluster {
     fn lease(&'static self, kind: BrokerKind) -> Broker {
-        // One lease at a time per cluster, across threads and test binaries: flock on a file
-        // named after the cluster (separate opens of one file exclude each other).
-        let dir = std::env::temp_dir().join("topicgate-test-kafka");
-        std::fs::create_dir_all(&dir).expect("lock directory");
-        let lock_path = dir.join(format!("{}.lock", self.bootstrap.replace([':', ','], "_")));
-        let lease = File::create(&lock_path).expect("lock file");
-        lease.lock().expect("lock the test cluster");
+        // One lease at a time per cluster; a test that panicked released its lease all the same.
+        let lease = self.lease.lock().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = clean(&self.bootstrap) {
             self.print_logs();
             panic!(
