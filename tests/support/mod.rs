@@ -23,7 +23,8 @@
 //! starts from a clean cluster: every topic that is not internal (`__*`) is deleted first. A test
 //! may therefore use fixed topic names and assert on the whole cluster, as with a broker of its
 //! own; a test that changes cluster-wide state (dynamic broker configs) must restore it before
-//! its lease ends (use a guard that restores on drop, so a panic restores too).
+//! its lease ends (use a guard that restores on drop, so a panic restores too). A test holds at
+//! most one lease at a time (two tests each waiting for the other's cluster would deadlock).
 //!
 //! A missing Java or Maven fails the test with instructions; it is never skipped. When a test
 //! using a Kafka cluster panics, the path and the tail of each node's log are printed.
