@@ -33,7 +33,7 @@ fn main() {
     let (mode, bootstrap) = match (args.first(), args.get(1)) {
         (Some(m), Some(b)) => (m.as_str(), b.as_str()),
         _ => {
-            eprintln!("usage: floor describe|naive BOOTSTRAP | floor create BOOTSTRAP NAMES_FILE");
+            eprintln!("usage: floor describe|naive BOOTSTRAP | floor create BOOTSTRAP NAMES_FILE [PARTITIONS]");
             std::process::exit(2);
         }
     };
@@ -89,12 +89,13 @@ fn main() {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
                 .collect();
+            let partitions: i32 = args.get(3).map_or(3, |p| p.parse().expect("PARTITIONS"));
             let mut created = 0;
             for chunk in names.chunks(CHUNK) {
                 let topics: Vec<NewTopic> = chunk
                     .iter()
                     .map(|name| {
-                        NewTopic::new(name, 3, TopicReplication::Fixed(1))
+                        NewTopic::new(name, partitions, TopicReplication::Fixed(1))
                             .set("retention.ms", "604800000")
                             .set("cleanup.policy", "delete")
                             .set("min.insync.replicas", "1")

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::apply::Refusal;
+use crate::cluster::snapshot::SnapshotError;
 use crate::cluster::ClusterError;
 use crate::settings::SettingsError;
-use crate::cluster::snapshot::SnapshotError;
 
 /// What a command that ran to the end found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,30 +1,18 @@
-//! `check` and `gate` end to end against a real broker (Tansu, one per test). The story from
-//! KAFKA.md: a producer names a topic before it is provisioned, the broker auto-creates it with
-//! defaults; `check` must catch it and `gate` must block the deploy.
+//! `check` and `gate` end to end against real brokers. The story from KAFKA.md: a producer names
+//! a topic before it is provisioned, the broker auto-creates it with defaults; `check` must catch
+//! it and `gate` must block the deploy. It runs on the MSK-like 3-node Apache Kafka cluster (broker
+//! defaults read from the brokers) and on Tansu, the sparse broker (defaults given as a user
+//! would), with the same answers.
 
 mod support;
 
 use std::time::Duration;
 
-use support::{produce, spec_dir, state, stderr, stdout, topicgate_on, Broker};
+use support::{produce, spec_dir, state, stderr, stdout, topicgate_on, Broker, BrokerKind};
 
-/// N.B. KAFKA.md: the test broker auto-creates topics with 4 partitions, replication factor 1,
-/// and does not expose its defaults; tests give them as a user would.
+/// N.B. KAFKA.md: Tansu auto-creates topics with 4 partitions, replication factor 1, and does
+/// not expose its defaults; tests give them as a user would.
 const TANSU_DEFAULTS: &str = "partitions=4,replication_factor=1";
-
-const SPECS: &str = "topics:
-  - name: orders.created
-    partitions: 4
-    replication_factor: 1
-    configs:
-      retention.ms: 7d
-      cleanup.policy: delete
-  - name: orders.audit
-    partitions: 2
-    replication_factor: 1
-    configs:
-      retention.ms: 30d
-";
 
 fn json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
@@ -41,41 +29,49 @@ fn codes(doc: &serde_json::Value, topic: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn the_story_auto_created_topics_are_caught_blocked_and_fixed() {
-    let broker = Broker::start();
-    let specs = spec_dir(&[("orders.yaml", SPECS)]);
+/// The story on `broker`: `rf` is the replication factor the broker gives auto-created topics
+/// and the specs declare, `auto_partitions` the partition count it gives them, `defaults` the
+/// `--broker-defaults` a user passes for a broker that does not expose its own (none for Kafka).
+fn story(broker: &Broker, rf: i16, auto_partitions: i32, defaults: &[&str]) {
+    let specs = spec_dir(&[(
+        "orders.yaml",
+        &format!(
+            "topics:
+  - name: orders.created
+    partitions: 4
+    replication_factor: {rf}
+    configs:
+      retention.ms: 7d
+      cleanup.policy: delete
+"
+        ),
+    )]);
     // The service is deployed before its topics are provisioned.
-    produce(&broker, "orders.created");
-    produce(&broker, "orders.audit");
-    let auto = &state(&broker).topics["orders.created"];
+    produce(broker, "orders.created");
+    let auto = &state(broker).topics["orders.created"];
     assert!(
         auto.overrides().is_empty(),
-        "auto-created with no overrides"
+        "auto-created with no overrides: {:?}",
+        auto.overrides()
     );
+    assert_eq!(auto.partitions, auto_partitions);
+    assert_eq!(auto.replication_factor, rf);
 
     // check catches it.
-    let out = topicgate_on(&broker)
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--broker-defaults",
-            TANSU_DEFAULTS,
-        ])
+    let out = topicgate_on(broker)
+        .args(["check", "--format", "json"])
+        .args(defaults)
         .arg(specs.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc = json(&out);
-    assert_eq!(
-        codes(&doc, "orders.created"),
-        ["broker-default-topic", "config-drift"]
-    );
-    assert_eq!(
-        codes(&doc, "orders.audit"),
-        ["broker-default-topic", "partition-drift", "config-drift"]
-    );
+    let mut expected = vec!["broker-default-topic"];
+    if auto_partitions != 4 {
+        expected.push("partition-drift");
+    }
+    expected.push("config-drift");
+    assert_eq!(codes(&doc, "orders.created"), expected);
     let finding = &doc["findings"]
         .as_array()
         .unwrap()
@@ -90,48 +86,30 @@ fn the_story_auto_created_topics_are_caught_blocked_and_fixed() {
             .contains("probably auto-created by a client before it was provisioned"),
         "{finding}"
     );
-    assert_eq!(finding["evidence"]["partitions"], 4);
-    assert_eq!(finding["evidence"]["broker_defaults_source"], "flag");
+    assert_eq!(finding["evidence"]["partitions"], auto_partitions);
+    let source = if defaults.is_empty() {
+        "broker"
+    } else {
+        "flag"
+    };
+    assert_eq!(finding["evidence"]["broker_defaults_source"], source);
 
     // gate blocks the deploy.
-    let out = topicgate_on(&broker)
-        .args([
-            "gate",
-            "--require",
-            "orders.created",
-            "--broker-defaults",
-            TANSU_DEFAULTS,
-        ])
+    let out = topicgate_on(broker)
+        .args(["gate", "--require", "orders.created"])
+        .args(defaults)
         .arg(specs.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains("NOT READY orders.created"),
-        "{}",
-        stdout(&out)
-    );
-    assert!(
-        stdout(&out).contains("broker-default-topic:"),
-        "{}",
-        stdout(&out)
-    );
+    let text = stdout(&out);
+    assert!(text.contains("NOT READY orders.created"), "{text}");
+    assert!(text.contains("broker-default-topic:"), "{text}");
 
-    // apply: the audit topic's partition count can no longer be fixed, so apply refuses until
-    // told to skip it; then the configs are set on both.
-    let out = topicgate_on(&broker)
+    // apply provisions it: partitions raised where needed (CreatePartitions), configs set
+    // (IncrementalAlterConfigs).
+    let out = topicgate_on(broker)
         .args(["apply", "--yes"])
-        .arg(specs.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stdout(&out).contains("blocked: partitions 4 -> 2: Kafka cannot remove partitions"),
-        "{}",
-        stdout(&out)
-    );
-    let out = topicgate_on(&broker)
-        .args(["apply", "--yes", "--skip-blocked"])
         .arg(specs.path())
         .output()
         .unwrap();
@@ -142,13 +120,83 @@ fn the_story_auto_created_topics_are_caught_blocked_and_fixed() {
         stdout(&out),
         stderr(&out)
     );
-    let s = state(&broker);
-    assert_eq!(s.topics["orders.created"].overrides().len(), 2);
-    assert_eq!(s.topics["orders.audit"].overrides().len(), 1);
+    let topic = &state(broker).topics["orders.created"];
+    assert_eq!(topic.partitions, 4);
+    assert_eq!(topic.overrides().len(), 2);
 
-    // orders.created is now governed; orders.audit is reported plainly.
+    // The gate opens, check is clean for the topic, and the next plan is empty.
+    let out = topicgate_on(broker)
+        .args(["gate", "--require", "orders.created"])
+        .args(defaults)
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("gate: ready"), "{}", stdout(&out));
+    let out = topicgate_on(broker)
+        .args(["check", "--format", "json"])
+        .args(defaults)
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert!(codes(&json(&out), "orders.created").is_empty());
+    topicgate_on(broker)
+        .args(["plan", "--exit-code"])
+        .arg(specs.path())
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn the_story_on_an_msk_like_kafka_cluster() {
+    // N.B. KAFKA.md: 3 nodes, num.partitions=1, default.replication.factor=3; the defaults come
+    // from the brokers themselves (no --broker-defaults, no topicgate.yaml).
+    let broker = Broker::msk();
+    assert_eq!(broker.kind, BrokerKind::KafkaMsk);
+    story(&broker, 3, 1, &[]);
+}
+
+#[test]
+fn the_story_on_the_sparse_broker() {
+    let broker = Broker::tansu();
+    story(&broker, 1, 4, &["--broker-defaults", TANSU_DEFAULTS]);
+}
+
+#[test]
+fn a_partition_decrease_is_blocked_and_reported_plainly() {
+    let broker = Broker::msk();
+    let specs = spec_dir(&[(
+        "s.yaml",
+        "topics:\n  - {name: orders.audit, partitions: 1, replication_factor: 3, configs: {retention.ms: 30d}}\n",
+    )]);
+    let bigger = spec_dir(&[(
+        "s.yaml",
+        "topics:\n  - {name: orders.audit, partitions: 4, replication_factor: 3}\n",
+    )]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(bigger.path())
+        .assert()
+        .success();
     let out = topicgate_on(&broker)
-        .args(["check", "--broker-defaults", TANSU_DEFAULTS])
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains("blocked: partitions 4 -> 1: Kafka cannot remove partitions"),
+        "{}",
+        stdout(&out)
+    );
+    topicgate_on(&broker)
+        .args(["apply", "--yes", "--skip-blocked"])
+        .arg(specs.path())
+        .assert()
+        .success();
+    assert_eq!(state(&broker).topics["orders.audit"].overrides().len(), 1);
+    let out = topicgate_on(&broker)
+        .arg("check")
         .arg(specs.path())
         .output()
         .unwrap();
@@ -159,40 +207,27 @@ fn the_story_auto_created_topics_are_caught_blocked_and_fixed() {
             && text.contains("Kafka cannot remove partitions"),
         "{text}"
     );
-    assert!(!text.contains("`orders.created`"), "{text}");
-    let out = topicgate_on(&broker)
-        .args([
-            "gate",
-            "--require",
-            "orders.created",
-            "--broker-defaults",
-            TANSU_DEFAULTS,
-        ])
-        .arg(specs.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("gate: ready"), "{}", stdout(&out));
 }
 
 #[test]
 fn each_code_fires_on_the_real_broker_and_not_on_governed_topics() {
-    let broker = Broker::start();
+    // The MSK-like cluster: every code from what the brokers report, no defaults given.
+    let broker = Broker::msk();
     let specs = spec_dir(&[(
         "s.yaml",
         "topics:
-  - {name: governed, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}
-  - {name: drifted, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}
-  - {name: absent, partitions: 1, replication_factor: 1}
+  - {name: governed, partitions: 2, replication_factor: 3, configs: {retention.ms: 1h}}
+  - {name: drifted, partitions: 2, replication_factor: 3, configs: {retention.ms: 1h}}
+  - {name: absent, partitions: 1, replication_factor: 3}
 ",
     )]);
     let initial = spec_dir(&[(
         "s.yaml",
         "topics:
-  - {name: governed, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}
+  - {name: governed, partitions: 2, replication_factor: 3, configs: {retention.ms: 1h}}
   - {name: drifted, partitions: 3, replication_factor: 2, configs: {retention.ms: 2h}}
-  - {name: stray, partitions: 1, replication_factor: 1, configs: {retention.ms: 2h}}
-  - {name: tmp.scratch, partitions: 1, replication_factor: 1, configs: {retention.ms: 2h}}
+  - {name: stray, partitions: 1, replication_factor: 3, configs: {retention.ms: 2h}}
+  - {name: tmp.scratch, partitions: 1, replication_factor: 3, configs: {retention.ms: 2h}}
 ",
     )]);
     topicgate_on(&broker)
@@ -204,13 +239,7 @@ fn each_code_fires_on_the_real_broker_and_not_on_governed_topics() {
 
     let run = |extra: &[&str]| {
         let out = topicgate_on(&broker)
-            .args([
-                "check",
-                "--format",
-                "json",
-                "--broker-defaults",
-                "partitions=4,replication_factor=1,auto_create_topics_enable=true",
-            ])
+            .args(["check", "--format", "json"])
             .args(extra)
             .arg(specs.path())
             .output()
@@ -258,7 +287,7 @@ fn each_code_fires_on_the_real_broker_and_not_on_governed_topics() {
         .unwrap();
     assert_eq!(
         drift["evidence"],
-        serde_json::json!({"expected": 1, "actual": 2})
+        serde_json::json!({"expected": 3, "actual": 2})
     );
 
     let (_, doc) = run(&["--ignore", "^tmp\\.", "--ignore", "^stray$"]);
@@ -271,7 +300,9 @@ fn each_code_fires_on_the_real_broker_and_not_on_governed_topics() {
 
 #[test]
 fn fail_on_and_output_formats() {
-    let broker = Broker::start();
+    // The sparse broker: it does not expose `auto.create.topics.enable`, so the only finding is
+    // a warning.
+    let broker = Broker::tansu();
     let specs = spec_dir(&[("s.yaml", "topics:\n  - {name: governed, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n")]);
     topicgate_on(&broker)
         .args(["apply", "--yes"])
@@ -354,14 +385,19 @@ fn fail_on_and_output_formats() {
 
 #[test]
 fn the_gate_never_creates_a_topic() {
-    // N.B. KAFKA.md: the test broker auto-creates any topic named in a Metadata request.
-    let broker = Broker::start();
+    // N.B. KAFKA.md: both brokers auto-create any topic named in a producer's Metadata request.
+    for broker in [Broker::msk(), Broker::tansu()] {
+        gate_creates_nothing(&broker);
+    }
+}
+
+fn gate_creates_nothing(broker: &Broker) {
     let specs = spec_dir(&[(
         "s.yaml",
         "topics:\n  - {name: not.yet, partitions: 1, replication_factor: 1}\n",
     )]);
     for _ in 0..2 {
-        let out = topicgate_on(&broker)
+        let out = topicgate_on(broker)
             .args(["gate", "--require", "not.yet", "--require", "nowhere"])
             .arg(specs.path())
             .output()
@@ -378,9 +414,9 @@ fn the_gate_never_creates_a_topic() {
         );
     }
     assert!(
-        state(&broker).topics.is_empty(),
+        state(broker).topics.is_empty(),
         "{:?}",
-        state(&broker).topics.keys()
+        state(broker).topics.keys()
     );
 }
 
@@ -457,7 +493,9 @@ fn a_gate_that_times_out_says_why() {
 
 #[test]
 fn broker_defaults_and_ignores_come_from_topicgate_yaml() {
-    let broker = Broker::start();
+    // The sparse broker exposes no defaults: topicgate.yaml gives them (on Kafka, the brokers'
+    // own values win; see the story).
+    let broker = Broker::tansu();
     produce(&broker, "auto.made");
     produce(&broker, "tmp.scratch");
     let specs = spec_dir(&[("s.yaml", "topics: []\n")]);

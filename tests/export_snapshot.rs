@@ -1,5 +1,5 @@
-//! Adopting a running cluster (`export`) and working offline (`snapshot`, `--state`), against a
-//! real broker started per test.
+//! Adopting a running cluster (`export`) and working offline (`snapshot`, `--state`), against
+//! Apache Kafka (the shared single-node cluster of tests/support).
 
 mod support;
 
@@ -120,7 +120,8 @@ fn a_snapshot_gives_the_same_answers_as_the_live_cluster() {
             .replace("retention.ms: 7d", "retention.ms: 3d")
             .replace("{name: payments,", "{name: payments.new,"),
     )]);
-    let defaults = ["--broker-defaults", "partitions=4,replication_factor=1"];
+    // No --broker-defaults: the snapshot carries the brokers' own defaults.
+    let defaults: [&str; 0] = [];
     let snapshot = specs.path().join("snapshot.json");
     let out = topicgate_on(&broker)
         .args(["snapshot", "--out"])
@@ -201,4 +202,111 @@ fn a_snapshot_gives_the_same_answers_as_the_live_cluster() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Overrides of every type the catalog knows (long, int, double, bool, enum, enum list, replica
+/// throttle list), with values that differ from Kafka's defaults.
+const EVERY_TYPE: &str = "topics:
+  - name: typed.everything
+    partitions: 2
+    replication_factor: 1
+    configs:
+      cleanup.policy: [compact, delete]
+      compression.type: zstd
+      compression.zstd.level: 5
+      delete.retention.ms: 2h
+      file.delete.delay.ms: 30s
+      flush.messages: 10000
+      flush.ms: 5s
+      follower.replication.throttled.replicas: '*'
+      index.interval.bytes: 8KiB
+      leader.replication.throttled.replicas: '0:1,1:1'
+      max.compaction.lag.ms: 1d
+      max.message.bytes: 2MiB
+      message.timestamp.after.max.ms: 1h
+      message.timestamp.before.max.ms: 30d
+      message.timestamp.type: LogAppendTime
+      min.cleanable.dirty.ratio: 0.25
+      min.compaction.lag.ms: 10m
+      min.insync.replicas: 1
+      preallocate: true
+      retention.bytes: 5GiB
+      retention.ms: 3d
+      segment.bytes: 64MiB
+      segment.index.bytes: 1MiB
+      segment.jitter.ms: 1m
+      segment.ms: 12h
+      unclean.leader.election.enable: true
+  - name: typed.levels
+    partitions: 1
+    replication_factor: 1
+    configs:
+      compression.type: gzip
+      compression.gzip.level: 9
+      compression.lz4.level: 12
+      cleanup.policy: compact
+";
+
+#[test]
+fn export_round_trips_overrides_of_every_type() {
+    let broker = Broker::start();
+    let original = spec_dir(&[("x.yaml", EVERY_TYPE)]);
+    let out = topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(original.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    produce(&broker, "typed.auto");
+    // Only the real overrides (source DYNAMIC_TOPIC_CONFIG) count, not the ~40 inherited values.
+    let overrides = support::state(&broker).topics["typed.everything"].overrides();
+    assert_eq!(overrides.len(), 26, "{overrides:?}");
+
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = topicgate_on(&broker)
+        .args(["export", "--out"])
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut exported = String::new();
+    for f in std::fs::read_dir(out_dir.path()).unwrap() {
+        exported += &std::fs::read_to_string(f.unwrap().path()).unwrap();
+    }
+    for key in overrides.keys() {
+        assert!(
+            exported.contains(&format!("      {key}: ")),
+            "{key}: {exported}"
+        );
+    }
+    // The auto-created topic is exported with no configs at all.
+    let auto = exported
+        .split("- name: ")
+        .find(|t| t.starts_with("typed.auto"))
+        .unwrap_or_else(|| panic!("{exported}"));
+    assert!(!auto.contains("configs"), "{auto}");
+
+    let out = topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).starts_with("No changes: 3 declared topic(s)"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -1,6 +1,7 @@
-//! `plan` and `apply` end to end: the built binary against a real Kafka-compatible broker
-//! (Tansu, started per test on a free loopback port). Cluster state is read back through the
-//! adapter, which `kafka_adapter.rs` tests on its own.
+//! `plan` and `apply` end to end: the built binary against Apache Kafka (the shared single-node
+//! cluster of tests/support; `Broker::start`), and against Tansu where a test is about a broker
+//! that lacks an API or ignores `validate_only`. Cluster state is read back through the adapter,
+//! which `kafka_adapter.rs` tests on its own.
 
 mod support;
 
@@ -296,7 +297,8 @@ fn an_unreachable_cluster_fails_fast_and_names_the_address() {
 
 #[test]
 fn a_partial_failure_says_what_was_applied_and_a_rerun_finishes_the_rest() {
-    let broker = Broker::start();
+    // The sparse broker: it lacks CreatePartitions, so one change of three fails.
+    let broker = Broker::tansu();
     let v1 = "topics:\n  - name: grows\n    partitions: 1\n    replication_factor: 1\n    configs: {retention.ms: 1h}\n";
     let specs = spec_dir(&[("a.yaml", v1)]);
     topicgate_on(&broker)
@@ -413,14 +415,26 @@ fn a_saved_plan_applies_only_to_the_cluster_it_was_made_for() {
         .arg(&plan_file)
         .output()
         .unwrap();
-    // The test broker lacks CreatePartitions: the configs are applied, the partitions are not.
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    // Kafka adds the partitions (CreatePartitions) and sets the configs.
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("done orders.created set `cleanup.policy`"),
         "{}",
         stdout(&out)
     );
-    assert_eq!(overrides(&broker, "orders.created").len(), 3);
+    assert!(
+        stdout(&out).contains("done orders.created add partitions: 1 -> 3"),
+        "{}",
+        stdout(&out)
+    );
+    let topic = &state(&broker).topics["orders.created"];
+    assert_eq!(topic.overrides().len(), 3);
+    assert_eq!(topic.partitions, 3);
+    topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(specs.path().join("orders.yaml"))
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -443,28 +457,79 @@ fn dry_run_changes_nothing() {
 
 #[test]
 fn broker_validation_is_checked_not_trusted() {
-    // N.B. KAFKA.md: the test broker ignores validate_only and really creates the topic.
-    // topicgate must notice and say so, rather than report a clean dry run.
-    let broker = Broker::start();
+    // N.B. KAFKA.md: Tansu ignores validate_only and really creates the topic. topicgate must
+    // notice and say so, rather than report a clean dry run.
+    let broker = Broker::tansu();
     let specs = spec_dir(&[("orders.yaml", ORDERS)]);
     let out = topicgate_on(&broker)
         .args(["apply", "--dry-run", "--broker-validate"])
         .arg(specs.path())
         .output()
         .unwrap();
-    let after = state(&broker);
-    if after.topics.is_empty() {
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        assert!(stdout(&out).contains("nothing was changed"));
-    } else {
-        assert_eq!(out.status.code(), Some(2));
-        let err = stderr(&out);
-        assert!(err.contains("the broker ignored validate_only"), "{err}");
-        assert!(
-            err.contains("`orders.created` did not exist when the plan was made; now it does"),
-            "{err}"
-        );
+    assert!(state(&broker).topics.contains_key("orders.created"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("the broker ignored validate_only"), "{err}");
+    assert!(
+        err.contains("`orders.created` did not exist when the plan was made; now it does"),
+        "{err}"
+    );
+}
+
+#[test]
+fn kafka_validates_every_kind_of_change_and_changes_nothing() {
+    // N.B. KAFKA.md: Apache Kafka honours validate_only for CreateTopics, CreatePartitions and
+    // IncrementalAlterConfigs; what it would refuse is reported per topic, the rest is accepted.
+    let broker = Broker::start();
+    let v1 = "topics:\n  - {name: grows, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n";
+    let specs = spec_dir(&[("a.yaml", v1)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+    let before = state(&broker);
+    let v2 = "topics:
+  - {name: grows, partitions: 3, replication_factor: 1, configs: {retention.ms: 2h, cleanup.policy: compact}}
+  - {name: fresh, partitions: 2, replication_factor: 1, configs: {retention.ms: 1d}}
+  - {name: too.many.replicas, partitions: 1, replication_factor: 2}
+  - {name: bad.value, partitions: 1, replication_factor: 1, configs: {segment.bytes: 1000}}
+";
+    std::fs::write(specs.path().join("a.yaml"), v2).unwrap();
+    let out = topicgate_on(&broker)
+        .args(["apply", "--dry-run", "--broker-validate"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    for accepted in [
+        "ok grows add partitions: 1 -> 3: accepted by the broker (validate only)",
+        "ok grows set `cleanup.policy`",
+        "ok fresh create with 2 partition(s)",
+    ] {
+        assert!(text.contains(accepted), "{accepted}: {text}");
     }
+    assert!(
+        text.contains("FAILED too.many.replicas create with 1 partition(s), replication factor 2: InvalidReplicationFactor"),
+        "{text}"
+    );
+    assert!(
+        text.contains("FAILED bad.value create with 1 partition(s), replication factor 1, 1 config override(s): InvalidConfig"),
+        "{text}"
+    );
+    // Regression: the per-topic refusals of CreateTopics lost Kafka's own message (the rdkafka
+    // wrapper keeps only the code), so the operator could not tell why.
+    assert!(
+        text.contains("The target replication factor of 2 cannot be reached because only 1 broker(s) are registered"),
+        "{text}"
+    );
+    assert!(text.contains("segment.bytes"), "{text}");
+    assert!(
+        text.contains("Dry run: the broker validated the requests and nothing was changed."),
+        "{text}"
+    );
+    assert_eq!(state(&broker).topics, before.topics, "nothing changed");
 }
 
 #[test]
@@ -829,7 +894,7 @@ fn a_saved_plan_is_held_to_the_policies_with_the_specs_exceptions() {
 fn a_topic_that_sets_every_once_standard_key_converges_and_shows_no_drift() {
     // Regression: on a broker that reports only set configs, a topic setting all the "standard"
     // keys was taken for a full Kafka response: apply never converged, check reported drift.
-    let broker = Broker::start();
+    let broker = Broker::tansu();
     let spec = "topics:
   - name: orders.everything
     partitions: 1
@@ -921,4 +986,75 @@ fn a_topic_that_sets_every_once_standard_key_converges_and_shows_no_drift() {
         stdout(&out),
         stderr(&out)
     );
+}
+
+#[test]
+fn a_replication_factor_change_is_executed_by_kafkas_own_reassignment_tool() {
+    // N.B. KAFKA.md: librdkafka cannot reassign partitions; the plan prints the JSON for
+    // `kafka-reassign-partitions`, and Kafka's own tool (kafka-tools) executes it here.
+    let broker = Broker::msk();
+    let v1 = "topics:\n  - {name: reassign.me, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n";
+    let specs = spec_dir(&[("a.yaml", v1)]);
+    topicgate_on(&broker)
+        .args(["apply", "--yes"])
+        .arg(specs.path())
+        .assert()
+        .success();
+    std::fs::write(
+        specs.path().join("a.yaml"),
+        v1.replace("replication_factor: 1", "replication_factor: 3"),
+    )
+    .unwrap();
+    let out = topicgate_on(&broker)
+        .args(["plan", "--format", "json"])
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    let reassignment = doc["changes"][0]["blocked"]
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["setting"] == "replication_factor"))
+        .map(|b| b["reassignment"].clone())
+        .unwrap_or_else(|| panic!("no reassignment in {doc:#}"));
+    let file = specs.path().join("reassignment.json");
+    std::fs::write(&file, reassignment.to_string()).unwrap();
+    let file = file.to_str().unwrap();
+    let tool = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
+    let out = support::kafka_tool(
+        tool,
+        &[
+            "--bootstrap-server",
+            &broker.bootstrap,
+            "--reassignment-json-file",
+            file,
+            "--execute",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    support::eventually(Duration::from_secs(60), "the reassignment", || {
+        let t = &state(&broker).topics["reassign.me"];
+        t.assignment.iter().all(|r| r.len() == 3).then_some(())
+    });
+    let out = support::kafka_tool(
+        tool,
+        &[
+            "--bootstrap-server",
+            &broker.bootstrap,
+            "--reassignment-json-file",
+            file,
+            "--verify",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("is completed"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    topicgate_on(&broker)
+        .args(["plan", "--exit-code"])
+        .arg(specs.path())
+        .assert()
+        .code(0);
 }

@@ -204,12 +204,17 @@ fn check_holds_live_topics_to_the_policies() {
             )
         })
         .collect();
+    // N.B. KAFKA.md: the test cluster keeps Kafka's default `auto.create.topics.enable=true`,
+    // which check reports from the broker's own configs.
     assert_eq!(
         found,
-        [(
-            "orders.small".to_string(),
-            "policy-min-partitions".to_string()
-        )]
+        [
+            ("".to_string(), "auto-create-enabled".to_string()),
+            (
+                "orders.small".to_string(),
+                "policy-min-partitions".to_string()
+            )
+        ]
     );
 }
 

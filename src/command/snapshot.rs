@@ -1,11 +1,11 @@
 //! `topicgate snapshot`: describe the cluster once and save it as a versioned JSON document.
 
 use super::{Context, Outcome};
+use crate::cluster::kafka::KafkaCluster;
+use crate::cluster::snapshot::Snapshot;
 use crate::cluster::ClusterReader;
 use crate::error::Error;
-use crate::cluster::kafka::KafkaCluster;
 use crate::settings::SnapshotSettings;
-use crate::cluster::snapshot::Snapshot;
 
 pub fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use crate::cluster::Mode;
 use crate::export::ExportOptions;
-use crate::model::connection::Connection;
 use crate::model::broker_defaults::GivenDefaults;
+use crate::model::connection::Connection;
 use crate::model::topic_filter::TopicFilter;
 use crate::policy::CompiledPolicies;
 use crate::settings::arguments::{

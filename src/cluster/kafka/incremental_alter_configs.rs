@@ -6,81 +6,14 @@
 //! rdkafka-sys 4.10) has the call; this module owns every raw pointer it needs and frees each
 //! one on every path (RAII guards).
 
-use std::ffi::{CStr, CString};
-use std::os::raw::c_char;
 use std::ptr;
 use std::time::Duration;
 
 use rdkafka::client::{Client, ClientContext};
-use rdkafka::error::RDKafkaErrorCode;
 use rdkafka_sys as sys;
 
+use super::ffi::{self, cstring, text, Outcomes, Owned, RequestError};
 use crate::cluster::{ConfigAlteration, ConfigOp, Mode};
-
-/// Per-topic results: `Ok`, or the error code and the broker's message.
-pub type Outcomes = Vec<(String, Result<(), (RDKafkaErrorCode, String)>)>;
-
-/// A failure of the whole request.
-#[derive(Debug)]
-pub struct RequestError {
-    pub code: Option<RDKafkaErrorCode>,
-    pub message: String,
-}
-
-impl RequestError {
-    fn local(message: String) -> RequestError {
-        RequestError {
-            code: None,
-            message,
-        }
-    }
-
-    /// librdkafka returned NULL where it documents an object (it does for invalid input).
-    fn null(what: &str) -> RequestError {
-        RequestError::local(format!(
-            "librdkafka could not create {what}; nothing was sent"
-        ))
-    }
-}
-
-/// Owns a raw pointer that librdkafka returned, checked non-NULL, destroyed exactly once.
-struct Owned<T> {
-    ptr: *mut T,
-    destroy: unsafe extern "C" fn(*mut T),
-}
-
-impl<T> Owned<T> {
-    /// `None` for NULL. `ptr` must be a fresh object owned by the caller and freed by `destroy`.
-    fn new(ptr: *mut T, destroy: unsafe extern "C" fn(*mut T)) -> Option<Owned<T>> {
-        // N.B. not `then_some`: it would build (and drop, so destroy) a guard around NULL.
-        if ptr.is_null() {
-            None
-        } else {
-            Some(Owned { ptr, destroy })
-        }
-    }
-}
-
-impl<T> Drop for Owned<T> {
-    fn drop(&mut self) {
-        // SAFETY: `ptr` is non-NULL, owned by this guard and not freed elsewhere.
-        unsafe { (self.destroy)(self.ptr) }
-    }
-}
-
-fn cstring(what: &str, s: &str) -> Result<CString, RequestError> {
-    CString::new(s).map_err(|_| RequestError::local(format!("{what} contains a NUL byte")))
-}
-
-/// # Safety
-/// `p` is NULL or points to a NUL-terminated string that outlives the call.
-unsafe fn text(p: *const c_char) -> String {
-    if p.is_null() {
-        String::new()
-    } else {
-        CStr::from_ptr(p).to_string_lossy().into_owned()
-    }
-}
 
 /// Sends one IncrementalAlterConfigs request for all `changes` (topic resources) and waits for
 /// the answer, at most `timeout` (plus a small margin for the client itself). Every object
@@ -96,12 +29,6 @@ pub fn incremental_alter_configs<C: ClientContext>(
         return Ok(Vec::new());
     }
     let rk = client.native_ptr();
-    // N.B. librdkafka's admin request timeout is at most 3,600,000 ms (`TIMEOUT_RANGE`); `Config`
-    // keeps `--timeout` within that range, and this clamps for callers of the library.
-    let timeout_ms = i32::try_from(timeout.as_millis())
-        .unwrap_or(i32::MAX)
-        .min(3_600_000);
-    let mut errstr = [0 as c_char; 512];
 
     // Every C string is built (and every name checked) before anything is handed to librdkafka.
     let mut requests = Vec::with_capacity(changes.len());
@@ -133,42 +60,13 @@ pub fn incremental_alter_configs<C: ClientContext>(
     // exactly once, after librdkafka is done with it (the request copies the resources; the
     // result event owns its own copies, which live as long as `event`).
     unsafe {
-        let queue = Owned::new(sys::rd_kafka_queue_new(rk), sys::rd_kafka_queue_destroy)
-            .ok_or_else(|| RequestError::null("a result queue"))?;
-        let options = Owned::new(
-            sys::rd_kafka_AdminOptions_new(
-                rk,
-                sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS,
-            ),
-            sys::rd_kafka_AdminOptions_destroy,
-        )
-        .ok_or_else(|| RequestError::null("the request options"))?;
-        let err = sys::rd_kafka_AdminOptions_set_request_timeout(
-            options.ptr,
-            timeout_ms,
-            errstr.as_mut_ptr(),
-            errstr.len(),
-        );
-        if err != sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
-            return Err(RequestError {
-                code: Some(err.into()),
-                message: text(errstr.as_ptr()),
-            });
-        }
-        if mode == Mode::ValidateOnly {
-            let err = sys::rd_kafka_AdminOptions_set_validate_only(
-                options.ptr,
-                1,
-                errstr.as_mut_ptr(),
-                errstr.len(),
-            );
-            if err != sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
-                return Err(RequestError {
-                    code: Some(err.into()),
-                    message: text(errstr.as_ptr()),
-                });
-            }
-        }
+        let queue = ffi::queue(rk)?;
+        let options = ffi::admin_options(
+            rk,
+            sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS,
+            mode,
+            timeout,
+        )?;
 
         let mut resources = Vec::with_capacity(requests.len());
         for (topic, name, ops) in &requests {
@@ -187,17 +85,17 @@ pub fn incremental_alter_configs<C: ClientContext>(
             for (key, key_c, op_type, value) in ops {
                 let value_ptr = value.as_ref().map_or(ptr::null(), |v| v.as_ptr());
                 let error = sys::rd_kafka_ConfigResource_add_incremental_config(
-                    resource.ptr,
+                    resource.ptr(),
                     key_c.as_ptr(),
                     *op_type,
                     value_ptr,
                 );
                 if let Some(error) = Owned::new(error, sys::rd_kafka_error_destroy) {
                     return Err(RequestError {
-                        code: Some(sys::rd_kafka_error_code(error.ptr).into()),
+                        code: Some(sys::rd_kafka_error_code(error.ptr()).into()),
                         message: format!(
                             "`{key}` on `{topic}`: {}",
-                            text(sys::rd_kafka_error_string(error.ptr))
+                            text(sys::rd_kafka_error_string(error.ptr()))
                         ),
                     });
                 }
@@ -205,32 +103,18 @@ pub fn incremental_alter_configs<C: ClientContext>(
             resources.push(resource);
         }
         let mut raw: Vec<*mut sys::rd_kafka_ConfigResource_t> =
-            resources.iter().map(|r| r.ptr).collect();
+            resources.iter().map(|r| r.ptr()).collect();
 
         sys::rd_kafka_IncrementalAlterConfigs(
             rk,
             raw.as_mut_ptr(),
             raw.len(),
-            options.ptr,
-            queue.ptr,
+            options.ptr(),
+            queue.ptr(),
         );
 
-        let event = Owned::new(
-            sys::rd_kafka_queue_poll(queue.ptr, timeout_ms.saturating_add(5_000)),
-            sys::rd_kafka_event_destroy,
-        )
-        .ok_or_else(|| RequestError {
-            code: Some(RDKafkaErrorCode::RequestTimedOut),
-            message: format!("no answer within {}", humantime::format_duration(timeout)),
-        })?;
-        let err = sys::rd_kafka_event_error(event.ptr);
-        if err != sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
-            return Err(RequestError {
-                code: Some(err.into()),
-                message: text(sys::rd_kafka_event_error_string(event.ptr)),
-            });
-        }
-        let result = sys::rd_kafka_event_IncrementalAlterConfigs_result(event.ptr);
+        let event = ffi::answer(&queue, timeout, "IncrementalAlterConfigs")?;
+        let result = sys::rd_kafka_event_IncrementalAlterConfigs_result(event.ptr());
         if result.is_null() {
             return Err(RequestError::local(
                 "unexpected event type in answer to IncrementalAlterConfigs".into(),

@@ -6,8 +6,10 @@
 //! each mutating call is one request (chunked for very many topics), never one per topic.
 
 mod context;
+mod ffi;
 mod incremental_alter_configs;
 mod redactor;
+mod topic_requests;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,8 +18,8 @@ use std::time::{Duration, Instant};
 use futures::executor::block_on;
 use futures::future::join_all;
 use rdkafka::admin::{
-    AdminClient, AdminOptions, ConfigSource as RdSource, NewPartitions, NewTopic as RdNewTopic,
-    OwnedResourceSpecifier, ResourceSpecifier, TopicReplication, TopicResult,
+    AdminClient, AdminOptions, ConfigSource as RdSource, OwnedResourceSpecifier, ResourceSpecifier,
+    TopicResult,
 };
 use rdkafka::config::{ClientConfig, FromClientConfigAndContext};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -278,6 +280,35 @@ fn op_error(api: &str, code: RDKafkaErrorCode, detail: &str) -> OpError {
     }
 }
 
+/// A request-level error of a call made through librdkafka directly, naming the API: a missing
+/// API, no answer (the request may or may not have been carried out), or a refusal.
+fn raw_request_error(api: Api, purpose: &'static str, e: ffi::RequestError) -> ClusterError {
+    match e.code {
+        Some(RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion) => {
+            ClusterError::Unsupported { api, purpose }
+        }
+        Some(code) if no_answer(code) => ClusterError::NoAnswer {
+            api: api.as_str(),
+            detail: e.message,
+        },
+        _ => ClusterError::Request {
+            api: api.as_str(),
+            detail: e.message,
+        },
+    }
+}
+
+/// Per-topic results with the broker's own message for each refusal.
+fn raw_topic_results(api: Api, results: ffi::Outcomes) -> Vec<TopicOutcome> {
+    results
+        .into_iter()
+        .map(|(name, r)| {
+            let r = r.map_err(|(code, detail)| op_error(api.as_str(), code, &detail));
+            (name, r)
+        })
+        .collect()
+}
+
 fn topic_results(api: &str, results: Vec<TopicResult>) -> Vec<TopicOutcome> {
     results
         .into_iter()
@@ -456,23 +487,14 @@ impl KafkaCluster {
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(topics.len());
         for chunk in topics.chunks(CHUNK) {
-            let new_topics: Vec<RdNewTopic> = chunk
-                .iter()
-                .map(|t| {
-                    let mut n = RdNewTopic::new(
-                        &t.name,
-                        t.partitions,
-                        TopicReplication::Fixed(i32::from(t.replication_factor)),
-                    );
-                    for (k, v) in &t.configs {
-                        n = n.set(k, v);
-                    }
-                    n
-                })
-                .collect();
-            let results = block_on(self.admin.create_topics(&new_topics, &self.options(mode)))
-                .map_err(|e| request_error(Api::CreateTopics, "create topics", e))?;
-            outcomes.extend(topic_results("CreateTopics", results));
+            let results = topic_requests::create_topics(
+                self.admin.inner(),
+                chunk,
+                mode,
+                self.settings.timeout,
+            )
+            .map_err(|e| raw_request_error(Api::CreateTopics, "create topics", e))?;
+            outcomes.extend(raw_topic_results(Api::CreateTopics, results));
         }
         Ok(outcomes)
     }
@@ -484,13 +506,14 @@ impl KafkaCluster {
     ) -> Result<Vec<TopicOutcome>, ClusterError> {
         let mut outcomes = Vec::with_capacity(changes.len());
         for chunk in changes.chunks(CHUNK) {
-            let parts: Vec<NewPartitions> = chunk
-                .iter()
-                .map(|(name, count)| NewPartitions::new(name, *count as usize))
-                .collect();
-            let results = block_on(self.admin.create_partitions(&parts, &self.options(mode)))
-                .map_err(|e| request_error(Api::CreatePartitions, "add partitions", e))?;
-            outcomes.extend(topic_results("CreatePartitions", results));
+            let results = topic_requests::create_partitions(
+                self.admin.inner(),
+                chunk,
+                mode,
+                self.settings.timeout,
+            )
+            .map_err(|e| raw_request_error(Api::CreatePartitions, "add partitions", e))?;
+            outcomes.extend(raw_topic_results(Api::CreatePartitions, results));
         }
         Ok(outcomes)
     }
@@ -508,27 +531,10 @@ impl KafkaCluster {
                 mode,
                 self.settings.timeout,
             )
-            .map_err(|e| match e.code {
-                Some(
-                    RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion,
-                ) => ClusterError::Unsupported {
-                    api: Api::IncrementalAlterConfigs,
-                    purpose: "change topic configs",
-                },
-                Some(code) if no_answer(code) => ClusterError::NoAnswer {
-                    api: "IncrementalAlterConfigs",
-                    detail: e.message,
-                },
-                _ => ClusterError::Request {
-                    api: "IncrementalAlterConfigs",
-                    detail: e.message,
-                },
+            .map_err(|e| {
+                raw_request_error(Api::IncrementalAlterConfigs, "change topic configs", e)
             })?;
-            outcomes.extend(results.into_iter().map(|(name, r)| {
-                let r =
-                    r.map_err(|(code, detail)| op_error("IncrementalAlterConfigs", code, &detail));
-                (name, r)
-            }));
+            outcomes.extend(raw_topic_results(Api::IncrementalAlterConfigs, results));
         }
         Ok(outcomes)
     }
