@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::apply::Refusal;
+use crate::cluster::snapshot::SnapshotError;
 use crate::cluster::ClusterError;
 use crate::settings::SettingsError;
-use crate::cluster::snapshot::SnapshotError;
 
 /// What a command that ran to the end found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +118,16 @@ pub enum Error {
     /// A document could not be serialised (or written while serialising).
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+}
+
+impl From<crate::cluster::connect::ConnectError> for Error {
+    fn from(e: crate::cluster::connect::ConnectError) -> Self {
+        use crate::cluster::connect::ConnectError;
+        match e {
+            ConnectError::Cluster(e) => Error::Cluster(e),
+            ConnectError::Snapshot(e) => Error::Snapshot(e),
+        }
+    }
 }
 
 impl Error {

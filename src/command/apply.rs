@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 
 use super::{load_and_describe, Context, Io, Outcome};
 use crate::apply::{apply, preflight, settle, ApplyOptions};
-use crate::cluster::{ClusterReader, Mode};
+use crate::cluster::Mode;
 use crate::error::Error;
 use crate::model::diagnostic::Diagnostic;
 use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
@@ -21,16 +21,16 @@ pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
     let cluster;
     let plan = match &s.source {
         ApplySource::Specs(paths) => {
-            cluster = super::connect(s.connection.clone())?;
+            cluster = cx.connector.admin(&s.connection)?;
             // Specs are loaded, validated and held to the policies before anything is changed.
-            let (specs, state) = load_and_describe(paths, Some(policies), &cluster, io)?;
+            let (specs, state) = load_and_describe(paths, Some(policies), &*cluster, io)?;
             plan(&specs, &state)
         }
         ApplySource::SavedPlan(file) => {
             // Read and checked before connecting to anything.
             let saved = read_and_validate(file, policies, io)?;
-            cluster = super::connect(s.connection.clone())?;
-            let state = super::describe(&cluster)?;
+            cluster = cx.connector.admin(&s.connection)?;
+            let state = super::describe(&*cluster)?;
             let drift = drift_since(&saved, &state);
             if !drift.is_empty() {
                 return Err(Error::PlanDrift(drift));
@@ -65,7 +65,7 @@ pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
     }
 
     writeln!(io.out)?;
-    let mut report = apply(&plan, &cluster, &options)?;
+    let mut report = apply(&plan, &*cluster, &options)?;
     if s.dry_run {
         render::apply_report::render_text(&report, io.out, io.palette, true)?;
         // N.B. KAFKA.md: not every broker honours validate_only. Never rely on it: check.
@@ -84,7 +84,7 @@ pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
             Outcome::Success
         });
     }
-    settle(&plan, &mut report, &cluster, timeout);
+    settle(&plan, &mut report, &*cluster, timeout);
     log::info!(
         "{} change(s) done, {} failed, {} unknown",
         report.done(),
@@ -162,4 +162,119 @@ fn confirm(plan: &Plan, io: &mut Io) -> Result<(), Error> {
         return Err(Error::Cancelled);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::memory::MemoryCluster;
+    use crate::cluster::ClusterReader;
+    use crate::command::testing::{connection, has_line, run as run_with, spec_dir};
+    use crate::fixtures::kafka_topic;
+
+    const SPECS: &str = "topics:\n  - name: orders\n    partitions: 3\n    replication_factor: 1\n  - name: audit\n    partitions: 2\n    replication_factor: 1\n";
+
+    fn settings(source: ApplySource) -> ApplySettings {
+        ApplySettings {
+            source,
+            connection: connection(),
+            yes: true,
+            dry_run: false,
+            mode: Mode::Apply,
+            skip_blocked: false,
+            allow_delete: false,
+        }
+    }
+
+    #[test]
+    fn apply_makes_the_changes_and_reports_each() {
+        let cluster = MemoryCluster::new();
+        cluster.insert_topic("audit", kafka_topic(1, 1, &[]));
+        let dir = spec_dir(SPECS);
+        let s = settings(ApplySource::Specs(vec![dir.path().to_path_buf()]));
+        let ran = run_with(&cluster, |cx| run(&s, cx));
+        assert_eq!(ran.outcome(), Outcome::Success);
+        assert_eq!(cluster.request_kinds(), vec!["create", "partitions"]);
+        for line in [
+            "    done audit add partitions: 1 -> 2",
+            "    done orders create with 3 partition(s), replication factor 1",
+            "Applied 2 of 2 change(s).",
+        ] {
+            assert!(has_line(&ran.out, line), "missing {line:?} in\n{}", ran.out);
+        }
+        assert_eq!(cluster.describe().unwrap().topics["audit"].partitions, 2);
+
+        // Again: the cluster matches, nothing is sent.
+        let ran = run_with(&cluster, |cx| run(&s, cx));
+        assert_eq!(ran.outcome(), Outcome::Success);
+        assert_eq!(
+            ran.out,
+            "No changes: 2 declared topic(s) match `memory`.\nNothing to apply.\n"
+        );
+        assert_eq!(cluster.requests().len(), 2);
+    }
+
+    #[test]
+    fn a_dry_run_sends_nothing() {
+        let cluster = MemoryCluster::new();
+        let dir = spec_dir(SPECS);
+        let mut s = settings(ApplySource::Specs(vec![dir.path().to_path_buf()]));
+        s.dry_run = true;
+        s.yes = false;
+        let ran = run_with(&cluster, |cx| run(&s, cx));
+        assert_eq!(ran.outcome(), Outcome::Success);
+        assert!(cluster.requests().is_empty(), "{:?}", cluster.requests());
+        assert!(ran.out.ends_with(
+            "\nDry run: no request was sent; the changes above are what `apply` would make.\n"
+        ));
+    }
+
+    #[test]
+    fn a_refused_change_fails_the_apply() {
+        let mut cluster = MemoryCluster::new();
+        cluster.faults.refuse_topic = Some("orders".into());
+        let dir = spec_dir(SPECS);
+        let s = settings(ApplySource::Specs(vec![dir.path().to_path_buf()]));
+        let ran = run_with(&cluster, |cx| run(&s, cx));
+        assert!(
+            matches!(
+                ran.result,
+                Err(Error::ApplyFailed {
+                    failed: 1,
+                    unknown: 0
+                })
+            ),
+            "{:?}",
+            ran.result
+        );
+        for line in [
+            "    done audit create with 2 partition(s), replication factor 1",
+            "  FAILED orders create with 3 partition(s), replication factor 1: refused by policy",
+            "Applied 1 of 2 change(s); 1 failed and were not applied:",
+            "  - orders create with 3 partition(s), replication factor 1",
+        ] {
+            assert!(has_line(&ran.out, line), "missing {line:?} in\n{}", ran.out);
+        }
+    }
+
+    #[test]
+    fn a_saved_plan_is_refused_once_the_cluster_moved() {
+        let cluster = MemoryCluster::new();
+        let dir = spec_dir(SPECS);
+        let saved = plan(&crate::fixtures::specs(SPECS), &cluster.describe().unwrap());
+        let file = dir.path().join("plan.json");
+        std::fs::write(&file, serde_json::to_vec_pretty(&saved).unwrap()).unwrap();
+        cluster.insert_topic("orders", kafka_topic(3, 1, &[]));
+        let s = settings(ApplySource::SavedPlan(file));
+        let ran = run_with(&cluster, |cx| run(&s, cx));
+        match &ran.result {
+            Err(Error::PlanDrift(changes)) => assert_eq!(
+                changes,
+                &["`orders` did not exist when the plan was made; now it does"]
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(ran.out.is_empty(), "{}", ran.out);
+        assert!(cluster.requests().is_empty(), "{:?}", cluster.requests());
+    }
 }

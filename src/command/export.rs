@@ -12,7 +12,7 @@ use crate::settings::ExportSettings;
 
 pub fn run(s: &ExportSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (out_dir, io) = (s.out.as_path(), &mut cx.io);
-    let cluster = super::open(&s.source, io)?;
+    let cluster = super::open(cx.connector, &s.source, io)?;
     let state = cluster.describe()?;
     let exported = export(&state, &s.options);
     let targets: Vec<PathBuf> = exported

@@ -1,15 +1,17 @@
 //! `topicgate snapshot`: describe the cluster once and save it as a versioned JSON document.
 
 use super::{Context, Outcome};
-use crate::cluster::ClusterReader;
-use crate::error::Error;
-use crate::cluster::kafka::KafkaCluster;
-use crate::settings::SnapshotSettings;
 use crate::cluster::snapshot::Snapshot;
+use crate::error::Error;
+use crate::settings::{ClusterSource, SnapshotSettings};
 
 pub fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
-    let cluster = KafkaCluster::connect(s.connection.clone())?;
+    // N.B. always live: settings give `snapshot` a connection, never `--state`.
+    let cluster = cx
+        .connector
+        .reader(&ClusterSource::Live(s.connection.clone()))?
+        .cluster;
     let snapshot = Snapshot::new(cluster.describe()?, std::time::SystemTime::now());
     let json = serde_json::to_vec_pretty(&snapshot)?;
     match s.out.as_deref() {

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use crate::cluster::Mode;
 use crate::export::ExportOptions;
-use crate::model::connection::Connection;
 use crate::model::broker_defaults::GivenDefaults;
+use crate::model::connection::Connection;
 use crate::model::topic_filter::TopicFilter;
 use crate::policy::CompiledPolicies;
 use crate::settings::arguments::{
@@ -75,13 +75,8 @@ pub struct Settings {
     pub log: String,
 }
 
-/// Where a read-only command gets the cluster state from.
-#[derive(Debug)]
-pub enum ClusterSource {
-    Live(Connection),
-    /// `--state FILE`: a snapshot, offline.
-    Snapshot(PathBuf),
-}
+/// Where a read-only command gets the cluster state from (the `Connector` opens it).
+pub use crate::cluster::connect::ClusterSource;
 
 /// The command to run, with its own settings: each command's `run` takes exactly its struct.
 #[derive(Debug)]

@@ -41,9 +41,9 @@ use super::{
 use crate::cluster::Mode;
 use crate::export::ExportOptions;
 use crate::gate::parse_require_file;
-use crate::model::connection::Connection;
 use crate::model::bootstrap_servers::BootstrapServers;
 use crate::model::broker_defaults::{parse_given, GivenDefaults};
+use crate::model::connection::Connection;
 // `--timeout` is every request's timeout: the range a connection allows.
 use crate::model::connection::{is_bootstrap_property, TIMEOUT_RANGE};
 use crate::model::secret::Secret;
