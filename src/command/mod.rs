@@ -9,7 +9,7 @@ mod gate;
 mod plan;
 mod schema;
 mod snapshot;
-mod validate;
+pub(crate) mod validate;
 
 use std::io::Write;
 use std::path::PathBuf;
