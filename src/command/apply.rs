@@ -8,7 +8,8 @@ use crate::apply::{apply, preflight, settle, ApplyOptions};
 use crate::cluster::Mode;
 use crate::error::Error;
 use crate::model::diagnostic::Diagnostic;
-use crate::model::plan::{Plan, PLAN_FORMAT, PLAN_FORMAT_VERSION};
+use crate::model::document::{self, DocumentError};
+use crate::model::plan::Plan;
 use crate::plan::plan;
 use crate::policy::CompiledPolicies;
 use crate::render;
@@ -127,21 +128,20 @@ fn read_plan(file: &std::path::Path) -> Result<Plan, Error> {
         file: file.to_path_buf(),
         source,
     })?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|source| Error::PlanNotJson {
+    document::read(&text, file).map_err(|e| match e {
+        DocumentError::NotJson(source) => Error::PlanNotJson {
             file: file.to_path_buf(),
             source,
-        })?;
-    if let Err(why) = crate::model::document::check_format(&value, PLAN_FORMAT, PLAN_FORMAT_VERSION)
-    {
-        return Err(Error::NotAPlan {
+        },
+        DocumentError::OtherFormat(why) => Error::NotAPlan {
             file: file.to_path_buf(),
             why,
-        });
-    }
-    serde_json::from_value(value).map_err(|e| Error::InvalidPlan {
-        file: file.to_path_buf(),
-        message: crate::model::diagnostic::plain_serde_error(&e.to_string()),
+        },
+        // The message only: a plan's mistakes are said without a position, as always.
+        DocumentError::Invalid { message, .. } => Error::InvalidPlan {
+            file: file.to_path_buf(),
+            message,
+        },
     })
 }
 
@@ -276,5 +276,31 @@ mod tests {
         }
         assert!(ran.out.is_empty(), "{}", ran.out);
         assert!(cluster.requests().is_empty(), "{:?}", cluster.requests());
+    }
+
+    // The reader of every document says a saved plan's mistakes as `apply --plan` always did:
+    // serde's message in words (as from the parsed value), without a position.
+    #[test]
+    fn an_invalid_saved_plan_is_said_as_before() {
+        let cluster = MemoryCluster::new();
+        let dir = spec_dir(SPECS);
+        let saved = plan(&crate::fixtures::specs(SPECS), &cluster.describe().unwrap());
+        let mut value = serde_json::to_value(&saved).unwrap();
+        value["changes"][0]["partitions"]["to"] = serde_json::json!("many");
+        let file = dir.path().join("plan.json");
+        std::fs::write(&file, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+        let before = crate::model::diagnostic::plain_serde_error(
+            &serde_json::from_value::<Plan>(value)
+                .unwrap_err()
+                .to_string(),
+        );
+        let ran = run_with(&cluster, |cx| {
+            run(&settings(ApplySource::SavedPlan(file.clone())), cx)
+        });
+        match ran.result {
+            Err(Error::InvalidPlan { message, .. }) => assert_eq!(message, before),
+            other => panic!("{other:?}"),
+        }
+        assert!(cluster.requests().is_empty());
     }
 }

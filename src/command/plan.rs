@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::{load_and_describe, Context, Outcome};
 use crate::error::Error;
-use crate::model::plan::{PLAN_FORMAT, PLAN_FORMAT_VERSION};
+use crate::model::document;
+use crate::model::plan::Plan;
 use crate::plan::plan;
 use crate::render;
 use crate::settings::arguments::PlanFormat;
@@ -20,7 +21,8 @@ pub fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let plan = plan(&specs, &state);
     super::log_plan(&plan);
     if let Some(file) = out_file {
-        let json = serde_json::to_vec_pretty(&plan)?;
+        let mut json = Vec::new();
+        document::write(&plan, &mut json)?;
         std::fs::write(file, json).map_err(|source| Error::WritePlan {
             file: file.to_path_buf(),
             source,
@@ -54,10 +56,7 @@ fn check_plan_file(paths: &[PathBuf], file: &Path) -> Result<(), Error> {
     match std::fs::read(file) {
         Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(()),
         Ok(bytes) => {
-            let is_plan = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| {
-                crate::model::document::check_format(&v, PLAN_FORMAT, PLAN_FORMAT_VERSION).is_ok()
-            });
-            if is_plan {
+            if document::is::<Plan>(&bytes) {
                 Ok(())
             } else {
                 refuse("exists and is not a topicgate plan".into())

@@ -13,7 +13,8 @@ pub fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
         .reader(&ClusterSource::Live(s.connection.clone()))?
         .cluster;
     let snapshot = Snapshot::new(cluster.describe()?, std::time::SystemTime::now());
-    let json = serde_json::to_vec_pretty(&snapshot)?;
+    let mut json = Vec::new();
+    crate::model::document::write(&snapshot, &mut json)?;
     match s.out.as_deref() {
         Some(file) => {
             std::fs::write(file, &json).map_err(|source| Error::Write {

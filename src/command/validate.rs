@@ -6,6 +6,7 @@ use super::{Context, Outcome};
 use crate::error::Error;
 use crate::load::load;
 use crate::model::diagnostic::{Diagnostic, Severity};
+use crate::model::document::{Document, Envelope};
 use crate::model::finding::Finding;
 use crate::render;
 use crate::settings::arguments::ValidateFormat;
@@ -14,14 +15,19 @@ use crate::settings::ValidateSettings;
 /// The `--format json` document of `validate`.
 #[derive(Serialize)]
 struct ValidateReport<'a> {
-    format: &'static str,
-    format_version: u32,
+    #[serde(flatten)]
+    envelope: Envelope,
     valid: bool,
     files: usize,
     topics: usize,
     diagnostics: &'a [Diagnostic],
     /// Policy findings (topicgate.yaml) on valid specs.
     findings: &'a [Finding],
+}
+
+impl Document for ValidateReport<'_> {
+    const FORMAT: &'static str = "topicgate-validate";
+    const VERSION: u32 = 1;
 }
 
 pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome, Error> {
@@ -48,16 +54,14 @@ pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     match s.format {
         ValidateFormat::Json => {
             let report = ValidateReport {
-                format: "topicgate-validate",
-                format_version: 1,
+                envelope: Envelope::of::<ValidateReport>(),
                 valid,
                 files,
                 topics,
                 diagnostics: &diagnostics,
                 findings: &findings,
             };
-            serde_json::to_writer_pretty(&mut *io.out, &report)?;
-            writeln!(io.out)?;
+            render::json(&report, io.out)?;
         }
         ValidateFormat::Text => {
             render::diagnostics::render_text(&diagnostics, io.out, io.palette)?;

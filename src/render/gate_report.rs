@@ -43,8 +43,7 @@ pub fn render_text(report: &GateReport, w: &mut dyn Write, p: Palette) -> io::Re
 }
 
 pub fn render_json(report: &GateReport, w: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, report)?;
-    writeln!(w)
+    super::json(report, w)
 }
 
 /// One progress line for `--wait` (stderr).

@@ -7,9 +7,19 @@ pub mod findings;
 pub mod gate_report;
 pub mod plan;
 
+use std::io::{self, Write};
+
 use anstyle::{AnsiColor, Style};
 
+use crate::model::document::{self, Document};
+
 use crate::settings::arguments::ColorChoice;
+
+/// Writes a versioned JSON document, then a newline: every `--format json` goes through here.
+pub fn json<T: Document>(doc: &T, w: &mut dyn Write) -> io::Result<()> {
+    document::write(doc, &mut *w)?;
+    writeln!(w)
+}
 
 /// Colour on or off; decided once at the edge (terminal, `NO_COLOR`, `--color`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,12 +151,12 @@ mod documents {
 
         let taken = humantime::parse_rfc3339("2026-11-24T02:00:00Z").unwrap();
         let snapshot = Snapshot::new(state.clone(), taken);
-        out.push((
-            "snapshot",
-            String::from_utf8(serde_json::to_vec_pretty(&snapshot).unwrap()).unwrap() + "\n",
-        ));
+        let mut w = Vec::new();
+        super::json(&snapshot, &mut w).unwrap();
+        out.push(("snapshot", String::from_utf8(w).unwrap()));
 
-        let dir = spec_dir("topics:\n  - name: a\n    partitions: many\n    replication_factor: 1\n");
+        let dir =
+            spec_dir("topics:\n  - name: a\n    partitions: many\n    replication_factor: 1\n");
         let ran = crate::command::testing::run(&MemoryCluster::new(), |cx| {
             crate::command::validate::run(
                 &crate::settings::ValidateSettings {
@@ -176,6 +186,35 @@ mod documents {
             }
             let expected = std::fs::read_to_string(&file).unwrap();
             assert_eq!(text, expected, "{name}: the JSON changed");
+        }
+    }
+
+    // The documents read back are the documents written (`plan --out`, `snapshot --out`: the
+    // file has no newline after the JSON).
+    #[test]
+    fn saved_documents_read_back() {
+        use crate::model::document;
+        let path = std::path::Path::new("doc.json");
+        let plan = crate::plan::plan(&specs(SPECS), &state());
+        let mut text = Vec::new();
+        document::write(&plan, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert_eq!(
+            document::read::<crate::model::plan::Plan>(&text, path).unwrap(),
+            plan
+        );
+        let snapshot = Snapshot::new(state(), std::time::SystemTime::now());
+        let mut text = Vec::new();
+        document::write(&snapshot, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert_eq!(document::read::<Snapshot>(&text, path).unwrap(), snapshot);
+        // One kind is never read as another.
+        match document::read::<Snapshot>(&serde_json::to_string(&plan).unwrap(), path) {
+            Err(document::DocumentError::OtherFormat(why)) => assert_eq!(
+                why,
+                "expected format `topicgate-snapshot` version 1, found format `topicgate-plan` and version 1"
+            ),
+            other => panic!("{other:?}"),
         }
     }
 }
