@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use super::{load_and_describe, Context, Io, Outcome};
-use crate::apply::{apply, preflight, settle, ApplyOptions};
+use crate::apply::{apply, preflight, settle, ApplyOptions, ApplyReport};
 use crate::cluster::Mode;
 use crate::error::Error;
 use crate::model::diagnostic::Diagnostic;
@@ -13,7 +13,9 @@ use crate::model::plan::Plan;
 use crate::plan::plan;
 use crate::policy::CompiledPolicies;
 use crate::render;
+use crate::render::apply_report::{ApplyDocument, ApplyMode};
 use crate::saved_plan::drift_since;
+use crate::settings::arguments::ApplyFormat;
 use crate::settings::{ApplySettings, ApplySource};
 
 pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
@@ -41,9 +43,24 @@ pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
     };
 
     super::log_plan(&plan);
-    render::plan::render_text(&plan, io.out, io.palette)?;
+    let json = s.format == ApplyFormat::Json;
+    let mode = match (s.dry_run, s.mode) {
+        (_, Mode::ValidateOnly) => ApplyMode::BrokerValidate,
+        (true, Mode::Apply) => ApplyMode::DryRun,
+        (false, Mode::Apply) => ApplyMode::Apply,
+    };
+    // With `--format json`, stdout carries the document only.
+    if !json {
+        render::plan::render_text(&plan, io.out, io.palette)?;
+    }
     if plan.is_empty() {
-        writeln!(io.out, "Nothing to apply.")?;
+        if json {
+            let report = ApplyReport::default();
+            let doc = ApplyDocument::of(&report, &plan.cluster, mode);
+            render::apply_report::render_json(&doc, io.out)?;
+        } else {
+            render::notes::nothing_to_apply(io.out)?;
+        }
         return Ok(Outcome::Success);
     }
     let options = ApplyOptions {
@@ -53,32 +70,40 @@ pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
     };
     preflight(&plan, &options)?;
 
-    if s.dry_run && s.mode == Mode::Apply {
-        writeln!(io.out)?;
-        writeln!(
-            io.out,
-            "Dry run: no request was sent; the changes above are what `apply` would make."
-        )?;
+    if mode == ApplyMode::DryRun {
+        if json {
+            let steps = crate::apply::steps(&plan);
+            let doc = ApplyDocument::not_sent(&steps, &plan.cluster);
+            render::apply_report::render_json(&doc, io.out)?;
+        } else {
+            render::notes::dry_run_not_sent(io.out)?;
+        }
         return Ok(Outcome::Success);
     }
     if !s.dry_run && !s.yes {
-        confirm(&plan, io)?;
+        confirm(&plan, json, io)?;
     }
 
-    writeln!(io.out)?;
+    if !json {
+        render::notes::before_report(io.out)?;
+    }
     let mut report = apply(&plan, &*cluster, &options)?;
     if s.dry_run {
-        render::apply_report::render_text(&report, io.out, io.palette, true)?;
+        if json {
+            let doc = ApplyDocument::of(&report, &plan.cluster, mode);
+            render::apply_report::render_json(&doc, io.out)?;
+        } else {
+            render::apply_report::render_text(&report, io.out, io.palette, true)?;
+        }
         // N.B. KAFKA.md: not every broker honours validate_only. Never rely on it: check.
         let after = cluster.describe()?;
         let changed = drift_since(&plan, &after);
         if !changed.is_empty() {
             return Err(Error::ValidateOnlyIgnored(changed));
         }
-        writeln!(
-            io.out,
-            "\nDry run: the broker validated the requests and nothing was changed."
-        )?;
+        if !json {
+            render::notes::dry_run_validated(io.out)?;
+        }
         return Ok(if report.failed() + report.unknown() > 0 {
             Outcome::Fail
         } else {
@@ -92,8 +117,13 @@ pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
         report.failed(),
         report.unknown()
     );
-    render::apply_report::render_text(&report, io.out, io.palette, false)?;
-    render::apply_report::render_summary(&report, io.out, io.palette)?;
+    if json {
+        let doc = ApplyDocument::of(&report, &plan.cluster, mode);
+        render::apply_report::render_json(&doc, io.out)?;
+    } else {
+        render::apply_report::render_text(&report, io.out, io.palette, false)?;
+        render::apply_report::render_summary(&report, io.out, io.palette)?;
+    }
     match (report.failed(), report.unknown()) {
         (0, 0) => Ok(Outcome::Success),
         (failed, unknown) => Err(Error::ApplyFailed { failed, unknown }),
@@ -145,17 +175,16 @@ fn read_plan(file: &std::path::Path) -> Result<Plan, Error> {
     })
 }
 
-/// Asks on the terminal; refuses to go on without one.
-fn confirm(plan: &Plan, io: &mut Io) -> Result<(), Error> {
+/// Asks on the terminal; refuses to go on without one. With `--format json` the plan was not
+/// shown on stdout, so it is shown with the question, on stderr.
+fn confirm(plan: &Plan, json: bool, io: &mut Io) -> Result<(), Error> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    write!(
-        io.err,
-        "\nApply these changes to `{}`? Only `yes` is accepted: ",
-        plan.cluster.source
-    )?;
-    io.err.flush()?;
+    if json {
+        render::plan::render_text(plan, io.err, io.err_palette)?;
+    }
+    render::notes::confirm_prompt(&plan.cluster.source, io.err)?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if answer.trim() != "yes" {
@@ -178,6 +207,7 @@ mod tests {
         ApplySettings {
             source,
             connection: connection(),
+            format: ApplyFormat::Text,
             yes: true,
             dry_run: false,
             mode: Mode::Apply,
@@ -301,6 +331,82 @@ mod tests {
             Err(Error::InvalidPlan { message, .. }) => assert_eq!(message, before),
             other => panic!("{other:?}"),
         }
+        assert!(cluster.requests().is_empty());
+    }
+
+    fn json(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    // `apply --format json`: stdout is one `topicgate-apply` document, per change what became of it.
+    #[test]
+    fn apply_json_says_what_became_of_each_change() {
+        let mut cluster = MemoryCluster::new();
+        cluster.faults.refuse_topic = Some("orders".into());
+        cluster.insert_topic("audit", kafka_topic(1, 1, &[]));
+        let dir = spec_dir(SPECS);
+        let mut s = settings(ApplySource::Specs(vec![dir.path().to_path_buf()]));
+        s.format = ApplyFormat::Json;
+        let ran = run_with(&cluster, |cx| run(&s, cx));
+        assert!(
+            matches!(
+                ran.result,
+                Err(Error::ApplyFailed {
+                    failed: 1,
+                    unknown: 0
+                })
+            ),
+            "{:?}",
+            ran.result
+        );
+        assert_eq!(
+            json(&ran.out),
+            serde_json::json!({
+                "format": "topicgate-apply",
+                "format_version": 1,
+                "cluster": {"source": "memory", "cluster_id": null},
+                "mode": "apply",
+                "changes": [
+                    {"topic": "audit", "action": "add_partitions", "change": "add partitions: 1 -> 2",
+                     "outcome": "done", "message": null},
+                    {"topic": "orders", "action": "create",
+                     "change": "create with 3 partition(s), replication factor 1",
+                     "outcome": "failed", "message": "refused by policy"},
+                ],
+                "not_yet_visible": [],
+            })
+        );
+        assert!(ran
+            .out
+            .starts_with("{\n  \"format\": \"topicgate-apply\",\n  \"format_version\": 1,"));
+
+        // Nothing left to do: an empty list, exit 0.
+        cluster.faults.refuse_topic = None;
+        cluster.insert_topic("orders", kafka_topic(3, 1, &[]));
+        cluster.insert_topic("audit", kafka_topic(2, 1, &[]));
+        let ran = run_with(&cluster, |cx| run(&s, cx));
+        assert_eq!(ran.outcome(), Outcome::Success);
+        assert_eq!(json(&ran.out)["changes"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_json_dry_run_lists_the_changes_as_not_sent() {
+        let cluster = MemoryCluster::new();
+        let dir = spec_dir(SPECS);
+        let mut s = settings(ApplySource::Specs(vec![dir.path().to_path_buf()]));
+        s.format = ApplyFormat::Json;
+        s.dry_run = true;
+        let ran = run_with(&cluster, |cx| run(&s, cx));
+        assert_eq!(ran.outcome(), Outcome::Success);
+        let doc = json(&ran.out);
+        assert_eq!(doc["mode"], "dry_run");
+        let outcomes: Vec<(&str, &str)> = doc["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["topic"].as_str().unwrap(), c["outcome"].as_str().unwrap()))
+            .collect();
+        assert_eq!(outcomes, [("audit", "not_sent"), ("orders", "not_sent")]);
         assert!(cluster.requests().is_empty());
     }
 }

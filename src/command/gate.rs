@@ -46,11 +46,11 @@ pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
                 if now >= deadline {
                     match latest {
                         Some((report, at)) => {
-                            writeln!(
+                            render::gate_report::last_answer_warning(
+                                &e,
+                                deadline.saturating_duration_since(at),
                                 io.err,
-                                "{} the cluster did not answer at the end of the wait ({e}); the report is its last answer, {}s before the deadline",
-                                io.err_palette.changed("warning:"),
-                                deadline.saturating_duration_since(at).as_secs()
+                                io.err_palette,
                             )?;
                             break report;
                         }
@@ -67,7 +67,7 @@ pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
         };
         // The same line twice says nothing new (the seconds left are rounded).
         if line != last_line {
-            writeln!(io.err, "{line}")?;
+            render::gate_report::write_progress(&line, io.err)?;
             last_line = line;
         }
         std::thread::sleep(delay.min(deadline.saturating_duration_since(Instant::now())));

@@ -232,20 +232,7 @@ fn open<'c>(
 ) -> Result<Box<dyn ClusterReader + 'c>, Error> {
     let reader = connector.reader(source)?;
     if let Some(snapshot) = &reader.snapshot {
-        let age = snapshot
-            .age
-            .map(|a| {
-                humantime::format_duration(std::time::Duration::from_secs(a.as_secs())).to_string()
-            })
-            .unwrap_or_else(|| "of unknown age".into());
-        writeln!(
-            io.err,
-            "{} working from snapshot `{}` of `{}` taken at {} ({age} ago), not from a live cluster",
-            io.err_palette.changed("note:"),
-            snapshot.path.display(),
-            snapshot.source,
-            snapshot.taken_at
-        )?;
+        render::notes::working_from_snapshot(snapshot, io.err, io.err_palette)?;
     }
     Ok(reader.cluster)
 }

@@ -3,6 +3,7 @@
 use super::{Context, Outcome};
 use crate::cluster::snapshot::Snapshot;
 use crate::error::Error;
+use crate::render;
 use crate::settings::{ClusterSource, SnapshotSettings};
 
 pub fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
@@ -13,26 +14,22 @@ pub fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
         .reader(&ClusterSource::Live(s.connection.clone()))?
         .cluster;
     let snapshot = Snapshot::new(cluster.describe()?, std::time::SystemTime::now());
-    let mut json = Vec::new();
-    crate::model::document::write(&snapshot, &mut json)?;
     match s.out.as_deref() {
         Some(file) => {
+            let mut json = Vec::new();
+            crate::model::document::write(&snapshot, &mut json)?;
             std::fs::write(file, &json).map_err(|source| Error::Write {
                 path: file.to_path_buf(),
                 source,
             })?;
-            writeln!(
-                io.err,
-                "snapshot of `{}` ({} topic(s)) written to `{}`",
-                snapshot.cluster.source,
+            render::notes::snapshot_written(
+                &snapshot.cluster.source,
                 snapshot.cluster.topics.len(),
-                file.display()
+                file,
+                io.err,
             )?;
         }
-        None => {
-            io.out.write_all(&json)?;
-            writeln!(io.out)?;
-        }
+        None => render::json(&snapshot, io.out)?,
     }
     Ok(Outcome::Success)
 }

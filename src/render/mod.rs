@@ -5,7 +5,9 @@ pub mod apply_report;
 pub mod diagnostics;
 pub mod findings;
 pub mod gate_report;
+pub mod notes;
 pub mod plan;
+pub mod validate_report;
 
 use std::io::{self, Write};
 

@@ -22,7 +22,7 @@ use crate::model::connection::Connection;
 use crate::model::topic_filter::TopicFilter;
 use crate::policy::CompiledPolicies;
 use crate::settings::arguments::{
-    CheckFormat, FailOn, GateFormat, PlanFormat, SchemaKind, ValidateFormat,
+    ApplyFormat, CheckFormat, FailOn, GateFormat, PlanFormat, SchemaKind, ValidateFormat,
 };
 use crate::settings::file::SettingsFileError;
 
@@ -156,6 +156,7 @@ pub struct ExportSettings {
 pub struct ApplySettings {
     pub source: ApplySource,
     pub connection: Connection,
+    pub format: ApplyFormat,
     pub yes: bool,
     pub dry_run: bool,
     /// `ValidateOnly` only for `--dry-run --broker-validate`.
