@@ -116,6 +116,12 @@ pub fn preflight(plan: &Plan, options: &ApplyOptions) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// The steps `apply` would take for a plan, in execution order, none of them run (each
+/// `Skipped`, "not run"): what `apply --dry-run` would send.
+pub fn steps(plan: &Plan) -> Vec<Step> {
+    steps_of(plan).into_iter().map(|(step, _)| step).collect()
+}
+
 /// Builds the steps of a plan, in execution order, all pending (`Skipped` with no reason yet).
 fn steps_of(plan: &Plan) -> Vec<(Step, Request)> {
     let mut out = Vec::new();

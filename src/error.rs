@@ -120,6 +120,16 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
+impl From<crate::cluster::connect::ConnectError> for Error {
+    fn from(e: crate::cluster::connect::ConnectError) -> Self {
+        use crate::cluster::connect::ConnectError;
+        match e {
+            ConnectError::Cluster(e) => Error::Cluster(e),
+            ConnectError::Snapshot(e) => Error::Snapshot(e),
+        }
+    }
+}
+
 impl Error {
     /// Every error is exit 2: the command could not do its job.
     pub fn exit_code(&self) -> ExitCode {

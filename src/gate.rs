@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::check::{check, CheckInput};
 use crate::compare::{compare, TopicShape};
+use crate::model::document::{Document, Envelope};
 use crate::model::finding::Code;
 use crate::model::plan::ClusterRef;
 
@@ -99,11 +100,17 @@ pub struct Requirement {
 /// The `topicgate-gate` document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GateReport {
-    pub format: &'static str,
-    pub format_version: u32,
+    /// `topicgate-gate`, version 1.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     pub cluster: ClusterRef,
     pub ready: bool,
     pub topics: Vec<Requirement>,
+}
+
+impl Document for GateReport {
+    const FORMAT: &'static str = "topicgate-gate";
+    const VERSION: u32 = 1;
 }
 
 impl GateReport {
@@ -163,8 +170,7 @@ pub fn gate(input: &CheckInput, required: &[String]) -> GateReport {
         })
         .collect::<Vec<_>>();
     GateReport {
-        format: "topicgate-gate",
-        format_version: 1,
+        envelope: Envelope::of::<GateReport>(),
         cluster: ClusterRef {
             source: input.state.source.clone(),
             cluster_id: input.state.cluster_id.clone(),

@@ -8,9 +8,8 @@ use std::collections::BTreeSet;
 use crate::compare::{compare, config_deltas, Configs, TopicShape};
 use crate::diff::diff;
 use crate::model::cluster_state::ClusterState;
-use crate::model::plan::{
-    Action, ClusterRef, Plan, Summary, TopicChange, PLAN_FORMAT, PLAN_FORMAT_VERSION,
-};
+use crate::model::document::Envelope;
+use crate::model::plan::{Action, ClusterRef, Plan, Summary, TopicChange};
 use crate::model::topic_spec::SpecSet;
 
 /// Diffs every spec against the cluster. Topics in the cluster that no spec declares are never
@@ -52,8 +51,7 @@ pub fn plan(specs: &SpecSet, state: &ClusterState) -> Plan {
         ));
     }
     Plan {
-        format: PLAN_FORMAT.into(),
-        format_version: PLAN_FORMAT_VERSION,
+        envelope: Envelope::of::<Plan>(),
         generated_by: format!("topicgate {}", env!("CARGO_PKG_VERSION")),
         cluster: ClusterRef {
             source: state.source.clone(),

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
+use crate::cluster::connect::LiveConnector;
 use crate::command::{self, Io};
 use crate::error::Error;
 use crate::render::Palette;
@@ -38,7 +39,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 palette,
                 err_palette,
             };
-            let outcome = command::run(settings, io);
+            let outcome = command::run(settings, io, &LiveConnector);
             out.flush()?;
             outcome
         });

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::model::broker_defaults::ResolvedDefaults;
 use crate::model::cluster_state::ClusterState;
 use crate::model::diagnostic::Severity;
+use crate::model::document::{Document, Envelope};
 use crate::model::finding::Finding;
 use crate::model::plan::ClusterRef;
 use crate::model::topic_filter::TopicFilter;
@@ -38,14 +39,20 @@ pub struct CheckSummary {
 /// The `topicgate-check` document.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
-    pub format: &'static str,
-    pub format_version: u32,
+    /// `topicgate-check`, version 1.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     pub cluster: ClusterRef,
     pub broker_defaults: ResolvedDefaults,
     pub summary: CheckSummary,
     pub findings: Vec<Finding>,
     /// What could not be checked, and why.
     pub notes: Vec<String>,
+}
+
+impl Document for CheckReport {
+    const FORMAT: &'static str = "topicgate-check";
+    const VERSION: u32 = 1;
 }
 
 /// Runs every rule. Findings are sorted: cluster-wide first, then by topic and code.
@@ -70,8 +77,7 @@ pub fn check(input: &CheckInput) -> CheckReport {
             .count(),
     };
     CheckReport {
-        format: "topicgate-check",
-        format_version: 1,
+        envelope: Envelope::of::<CheckReport>(),
         cluster: ClusterRef {
             source: input.state.source.clone(),
             cluster_id: input.state.cluster_id.clone(),

@@ -7,11 +7,13 @@
 use std::cell::RefCell;
 use std::time::Duration;
 
+use crate::cluster::connect::{ClusterSource, ConnectError, Connector, Reader};
 use crate::cluster::{
-    ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
+    Admin, ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
     OpError, TopicOutcome,
 };
 use crate::model::cluster_state::{Api, ClusterState, TopicState};
+use crate::model::connection::Connection;
 
 /// One request the cluster received, as sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,6 +247,21 @@ impl ClusterWriter for MemoryCluster {
             })
             .collect();
         Ok(outcomes)
+    }
+}
+
+/// A memory cluster is its own connector: whatever a command asks to open (a live cluster, a
+/// snapshot), it is served this cluster, so the command's requests and effects can be seen.
+impl Connector for MemoryCluster {
+    fn reader(&self, _source: &ClusterSource) -> Result<Reader<'_>, ConnectError> {
+        Ok(Reader {
+            cluster: Box::new(self),
+            snapshot: None,
+        })
+    }
+
+    fn admin(&self, _connection: &Connection) -> Result<Box<dyn Admin + '_>, ConnectError> {
+        Ok(Box::new(self))
     }
 }
 

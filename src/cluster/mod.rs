@@ -2,9 +2,10 @@
 //! topics, add partitions, alter configs incrementally, delete topics); `Admin` is both. Domain
 //! operations only. The adapters live beside it: `kafka` (librdkafka, the only importer of
 //! rdkafka) and `memory` (an in-memory state that records requests, for tests above the port)
-//! are an `Admin`; `snapshot` (a saved document) is only a reader. Nothing outside `kafka` knows
-//! about rdkafka.
+//! are an `Admin`; `snapshot` (a saved document) is only a reader. `connect` opens them for the
+//! commands (`Connector`). Nothing outside `kafka` knows about rdkafka.
 
+pub mod connect;
 pub mod kafka;
 pub mod memory;
 pub mod snapshot;
@@ -159,3 +160,40 @@ pub trait ClusterWriter {
 pub trait Admin: ClusterReader + ClusterWriter {}
 
 impl<T: ClusterReader + ClusterWriter + ?Sized> Admin for T {}
+
+/// A borrowed cluster is the cluster: a connector may lend one it keeps (`MemoryCluster`).
+impl<T: ClusterReader + ?Sized> ClusterReader for &T {
+    fn describe(&self) -> Result<ClusterState, ClusterError> {
+        (**self).describe()
+    }
+}
+
+impl<T: ClusterWriter + ?Sized> ClusterWriter for &T {
+    fn create_topics(
+        &self,
+        topics: &[NewTopic],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        (**self).create_topics(topics, mode)
+    }
+
+    fn create_partitions(
+        &self,
+        changes: &[(String, i32)],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        (**self).create_partitions(changes, mode)
+    }
+
+    fn alter_configs(
+        &self,
+        changes: &[ConfigAlteration],
+        mode: Mode,
+    ) -> Result<Vec<TopicOutcome>, ClusterError> {
+        (**self).alter_configs(changes, mode)
+    }
+
+    fn delete_topics(&self, names: &[String]) -> Result<Vec<TopicOutcome>, ClusterError> {
+        (**self).delete_topics(names)
+    }
+}

@@ -9,14 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::{ClusterError, ClusterReader};
 use crate::model::cluster_state::ClusterState;
-
-pub const SNAPSHOT_FORMAT: &str = "topicgate-snapshot";
-pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;
+use crate::model::document::{self, Document, DocumentError, Envelope};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
-    pub format: String,
-    pub format_version: u32,
+    /// `topicgate-snapshot`, version 1.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     pub generated_by: String,
     /// When the cluster was described (RFC 3339, UTC).
     pub taken_at: String,
@@ -25,11 +24,15 @@ pub struct Snapshot {
     pub cluster: ClusterState,
 }
 
+impl Document for Snapshot {
+    const FORMAT: &'static str = "topicgate-snapshot";
+    const VERSION: u32 = 1;
+}
+
 impl Snapshot {
     pub fn new(cluster: ClusterState, now: SystemTime) -> Snapshot {
         Snapshot {
-            format: SNAPSHOT_FORMAT.into(),
-            format_version: SNAPSHOT_FORMAT_VERSION,
+            envelope: Envelope::of::<Snapshot>(),
             generated_by: format!("topicgate {}", env!("CARGO_PKG_VERSION")),
             taken_at: humantime::format_rfc3339_seconds(now).to_string(),
             cluster,
@@ -123,25 +126,10 @@ pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
         path: path.into(),
         reason,
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-    crate::model::document::check_format(&value, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION)
-        .map_err(invalid)?;
-    // From the text, not the value, so that a mistake has a line.
-    let snapshot: Snapshot = serde_json::from_str(&text).map_err(|e| {
-        let message = e.to_string();
-        let message = message
-            .find(" at line ")
-            .map_or(&*message, |i| &message[..i]);
-        let pos = (e.line() > 0).then(|| crate::model::position::Pos {
-            line: e.line(),
-            col: e.column(),
-        });
-        invalid(format!(
-            "{} ({})",
-            crate::model::diagnostic::plain_serde_error(message),
-            crate::model::diagnostic::location(path, pos)
-        ))
+    let snapshot: Snapshot = document::read(&text, path).map_err(|e| match e {
+        DocumentError::NotJson(e) => invalid(e.to_string()),
+        DocumentError::OtherFormat(why) => invalid(why),
+        DocumentError::Invalid { message, location } => invalid(format!("{message} ({location})")),
     })?;
     let problems = snapshot.problems(SystemTime::now());
     if !problems.is_empty() {

@@ -9,7 +9,7 @@ use crate::settings::CheckSettings;
 
 pub fn run(s: &CheckSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
-    let cluster = super::open(&s.source, io)?;
+    let cluster = super::open(cx.connector, &s.source, io)?;
     let (specs, state) = load_and_describe(&s.paths, None, &*cluster, io)?;
     let report = check(&s.rules.input(&specs, &state));
     match s.format {
@@ -27,4 +27,69 @@ pub fn run(s: &CheckSettings, cx: &mut Context) -> Result<Outcome, Error> {
     } else {
         Outcome::Success
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::memory::MemoryCluster;
+    use crate::command::testing::{has_line, live, rules, run as run_with, spec_dir};
+    use crate::fixtures::kafka_topic;
+
+    fn settings(dir: &std::path::Path, format: CheckFormat, fail_on: FailOn) -> CheckSettings {
+        CheckSettings {
+            paths: vec![dir.to_path_buf()],
+            source: live(),
+            rules: rules(),
+            format,
+            fail_on,
+        }
+    }
+
+    #[test]
+    fn check_reports_drift_and_fails_on_errors() {
+        let cluster = MemoryCluster::new();
+        cluster.insert_topic("orders", kafka_topic(3, 1, &[("retention.ms", "1000")]));
+        let dir = spec_dir("topics:\n  - name: orders\n    partitions: 3\n    replication_factor: 1\n    configs: {retention.ms: 2000}\n");
+        let ran = run_with(&cluster, |cx| {
+            run(&settings(dir.path(), CheckFormat::Text, FailOn::Error), cx)
+        });
+        assert_eq!(ran.outcome(), Outcome::Fail);
+        let at = dir.path().join("topics.yaml");
+        let finding = format!("error[config-drift] `orders` configs differ from its spec ({}:2:5): `retention.ms` is `1000` (spec: `2000`)", at.display());
+        assert!(has_line(&ran.out, &finding), "{}", ran.out);
+        assert!(
+            has_line(&ran.out, "check: 1 error(s), 0 warning(s) on `memory`."),
+            "{}",
+            ran.out
+        );
+        assert!(ran.err.is_empty(), "{}", ran.err);
+        assert!(
+            cluster.requests().is_empty(),
+            "check sent {:?}",
+            cluster.requests()
+        );
+    }
+
+    #[test]
+    fn check_passes_a_cluster_that_matches() {
+        let cluster = MemoryCluster::new();
+        cluster.insert_topic("orders", kafka_topic(3, 1, &[]));
+        let dir =
+            spec_dir("topics:\n  - name: orders\n    partitions: 3\n    replication_factor: 1\n");
+        let ran = run_with(&cluster, |cx| {
+            run(
+                &settings(dir.path(), CheckFormat::Json, FailOn::Warning),
+                cx,
+            )
+        });
+        assert_eq!(ran.outcome(), Outcome::Success);
+        let doc: serde_json::Value = serde_json::from_str(&ran.out).unwrap();
+        assert_eq!(doc["format"], "topicgate-check");
+        assert_eq!(
+            doc["summary"],
+            serde_json::json!({"errors": 0, "warnings": 0})
+        );
+        assert_eq!(doc["findings"], serde_json::json!([]));
+    }
 }

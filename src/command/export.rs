@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use super::{Context, Outcome};
 use crate::error::Error;
 use crate::export::export;
+use crate::render;
 use crate::settings::ExportSettings;
 
 pub fn run(s: &ExportSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (out_dir, io) = (s.out.as_path(), &mut cx.io);
-    let cluster = super::open(&s.source, io)?;
+    let cluster = super::open(cx.connector, &s.source, io)?;
     let state = cluster.describe()?;
     let exported = export(&state, &s.options);
     let targets: Vec<PathBuf> = exported
@@ -59,26 +60,12 @@ pub fn run(s: &ExportSettings, cx: &mut Context) -> Result<Outcome, Error> {
             path: path.clone(),
             source,
         })?;
-        writeln!(
-            io.out,
-            "wrote {} ({} topic(s))",
-            path.display(),
-            file.topics
-        )?;
+        render::notes::exported_file(&path, file.topics, io.out)?;
     }
     for (topic, why) in &exported.skipped {
-        writeln!(
-            io.err,
-            "{} `{topic}` was not exported: {why}; it stays unmanaged",
-            io.err_palette.changed("warning:")
-        )?;
+        render::notes::not_exported(topic, why, io.err, io.err_palette)?;
     }
     let topics: usize = exported.files.iter().map(|f| f.topics).sum();
-    writeln!(
-        io.out,
-        "Exported {topics} topic(s) to {} file(s) in `{}`.",
-        exported.files.len(),
-        out_dir.display()
-    )?;
+    render::notes::exported(topics, exported.files.len(), out_dir, io.out)?;
     Ok(Outcome::Success)
 }

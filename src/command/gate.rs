@@ -20,7 +20,7 @@ pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let start = Instant::now();
     let deadline = start + wait.unwrap_or_default();
     // A live client outlives a broker restart: it sees the cluster again once a broker answers.
-    let cluster = super::open(&s.source, io)?;
+    let cluster = super::open(cx.connector, &s.source, io)?;
     let (specs, mut answer) = load_and_try_describe(&s.paths, None, &*cluster, io)?;
     let mut delay = Duration::from_millis(500);
     let mut last_line = String::new();
@@ -46,11 +46,11 @@ pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
                 if now >= deadline {
                     match latest {
                         Some((report, at)) => {
-                            writeln!(
+                            render::gate_report::last_answer_warning(
+                                &e,
+                                deadline.saturating_duration_since(at),
                                 io.err,
-                                "{} the cluster did not answer at the end of the wait ({e}); the report is its last answer, {}s before the deadline",
-                                io.err_palette.changed("warning:"),
-                                deadline.saturating_duration_since(at).as_secs()
+                                io.err_palette,
                             )?;
                             break report;
                         }
@@ -67,7 +67,7 @@ pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
         };
         // The same line twice says nothing new (the seconds left are rounded).
         if line != last_line {
-            writeln!(io.err, "{line}")?;
+            render::gate_report::write_progress(&line, io.err)?;
             last_line = line;
         }
         std::thread::sleep(delay.min(deadline.saturating_duration_since(Instant::now())));
@@ -88,4 +88,88 @@ pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     } else {
         Outcome::Fail
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::memory::MemoryCluster;
+    use crate::command::testing::{has_line, live, rules, run as run_with, spec_dir};
+    use crate::fixtures::kafka_topic;
+
+    const SPECS: &str = "topics:\n  - name: orders\n    partitions: 3\n    replication_factor: 1\n  - name: audit\n    partitions: 1\n    replication_factor: 1\n";
+
+    fn settings(dir: &std::path::Path, format: GateFormat) -> GateSettings {
+        GateSettings {
+            paths: vec![dir.to_path_buf()],
+            source: live(),
+            rules: rules(),
+            required: vec!["orders".into(), "audit".into()],
+            wait: None,
+            format,
+        }
+    }
+
+    #[test]
+    fn the_gate_says_which_topic_is_not_ready_and_creates_nothing() {
+        let cluster = MemoryCluster::new();
+        cluster.insert_topic("orders", kafka_topic(3, 1, &[]));
+        let dir = spec_dir(SPECS);
+        let ran = run_with(&cluster, |cx| {
+            run(&settings(dir.path(), GateFormat::Text), cx)
+        });
+        assert_eq!(ran.outcome(), Outcome::Fail);
+        assert!(has_line(&ran.out, "  NOT READY audit"), "{}", ran.out);
+        assert!(has_line(&ran.out, "  ready     orders"), "{}", ran.out);
+        assert!(
+            has_line(
+                &ran.out,
+                "gate: not ready: 1 of 2 required topic(s) are not ready."
+            ),
+            "{}",
+            ran.out
+        );
+        assert!(
+            ran.out.contains("missing-topic: `audit` is declared ("),
+            "{}",
+            ran.out
+        );
+        assert!(
+            cluster.requests().is_empty(),
+            "the gate sent {:?}",
+            cluster.requests()
+        );
+    }
+
+    #[test]
+    fn the_gate_opens_when_every_required_topic_matches() {
+        let cluster = MemoryCluster::new();
+        cluster.insert_topic("orders", kafka_topic(3, 1, &[]));
+        cluster.insert_topic("audit", kafka_topic(1, 1, &[]));
+        let dir = spec_dir(SPECS);
+        let ran = run_with(&cluster, |cx| {
+            run(&settings(dir.path(), GateFormat::Json), cx)
+        });
+        assert_eq!(ran.outcome(), Outcome::Success);
+        let doc: serde_json::Value = serde_json::from_str(&ran.out).unwrap();
+        assert_eq!(doc["format"], "topicgate-gate");
+        assert_eq!(doc["ready"], true);
+        assert_eq!(doc["topics"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_unreachable_cluster_without_wait_is_an_error() {
+        let mut cluster = MemoryCluster::new();
+        cluster.faults.unreachable = true;
+        let dir = spec_dir(SPECS);
+        let ran = run_with(&cluster, |cx| {
+            run(&settings(dir.path(), GateFormat::Text), cx)
+        });
+        assert!(
+            matches!(ran.result, Err(Error::Cluster(ref e)) if e.is_transient()),
+            "{:?}",
+            ran.result
+        );
+        assert!(ran.out.is_empty(), "{}", ran.out);
+    }
 }

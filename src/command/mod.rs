@@ -9,13 +9,12 @@ mod gate;
 mod plan;
 mod schema;
 mod snapshot;
-mod validate;
+pub(crate) mod validate;
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::cluster::kafka::KafkaCluster;
-use crate::cluster::snapshot::SnapshotCluster;
+use crate::cluster::connect::Connector;
 use crate::cluster::ClusterReader;
 use crate::error::Error;
 pub use crate::error::Outcome;
@@ -34,18 +33,25 @@ pub struct Io<'a> {
     pub err_palette: Palette,
 }
 
-/// What every command runs with besides its own settings: where to write, and the policies
-/// of topicgate.yaml.
+/// What every command runs with besides its own settings: where to write, how to open a
+/// cluster, and the policies of topicgate.yaml.
 pub struct Context<'a> {
     pub io: Io<'a>,
+    /// Opens clusters: commands never build an adapter themselves.
+    pub connector: &'a dyn Connector,
     /// Organisation policies from topicgate.yaml (empty without one).
     pub policies: CompiledPolicies,
 }
 
-/// Runs the command `settings` name, writing to `io`.
-pub fn run(settings: Settings, io: Io) -> Result<Outcome, Error> {
+/// Runs the command `settings` name, writing to `io` and opening clusters with `connector`.
+pub fn run<'a>(
+    settings: Settings,
+    io: Io<'a>,
+    connector: &'a dyn Connector,
+) -> Result<Outcome, Error> {
     let mut cx = Context {
         io,
+        connector,
         policies: settings.policies,
     };
     match &settings.command {
@@ -217,55 +223,107 @@ pub(crate) fn describe(
     state
 }
 
-/// Opens the cluster a read-only command works on: live, or a snapshot (said on stderr, with
-/// its age).
-fn open(source: &ClusterSource, io: &mut Io) -> Result<Box<dyn ClusterReader>, Error> {
-    match source {
-        ClusterSource::Live(settings) => Ok(Box::new(connect(settings.clone())?)),
-        ClusterSource::Snapshot(path) => {
-            let snapshot = crate::cluster::snapshot::read(path)?;
-            let age = snapshot
-                .age(std::time::SystemTime::now())
-                .map(|a| {
-                    humantime::format_duration(std::time::Duration::from_secs(a.as_secs()))
-                        .to_string()
-                })
-                .unwrap_or_else(|| "of unknown age".into());
-            writeln!(
-                io.err,
-                "{} working from snapshot `{}` of `{}` taken at {} ({age} ago), not from a live cluster",
-                io.err_palette.changed("note:"),
-                path.display(),
-                snapshot.cluster.source,
-                snapshot.taken_at
-            )?;
-            Ok(Box::new(SnapshotCluster::new(&snapshot, path)))
-        }
+/// Opens the cluster a read-only command works on through the connector: live, or a snapshot
+/// (said on stderr, with its age).
+fn open<'c>(
+    connector: &'c dyn Connector,
+    source: &ClusterSource,
+    io: &mut Io,
+) -> Result<Box<dyn ClusterReader + 'c>, Error> {
+    let reader = connector.reader(source)?;
+    if let Some(snapshot) = &reader.snapshot {
+        render::notes::working_from_snapshot(snapshot, io.err, io.err_palette)?;
     }
+    Ok(reader.cluster)
 }
 
-/// Creates the client for a live cluster, saying (`-v`) where it connects. Property names only:
-/// their values may be secrets.
-pub(crate) fn connect(
-    settings: crate::model::connection::Connection,
-) -> Result<KafkaCluster, crate::cluster::ClusterError> {
-    let keys: Vec<&str> = settings
-        .properties
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .collect();
-    log::info!(
-        "connecting to `{}` (timeout {}){}",
-        settings.bootstrap_servers,
-        humantime::format_duration(settings.timeout),
-        if keys.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " with client properties {} (values not shown)",
-                keys.join(", ")
-            )
+/// Runs commands over a `MemoryCluster` (the command's connector), rendering into buffers: the
+/// command-level tests of each `command/*.rs`, without a broker.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Context, Io, Outcome};
+    use crate::cluster::memory::MemoryCluster;
+    use crate::error::Error;
+    use crate::model::connection::Connection;
+    use crate::policy::CompiledPolicies;
+    use crate::render::Palette;
+    use crate::settings::{ClusterSource, RuleSettings};
+
+    /// What a command did: its result and what it printed.
+    pub(crate) struct Ran {
+        pub result: Result<Outcome, Error>,
+        pub out: String,
+        pub err: String,
+    }
+
+    impl Ran {
+        /// The outcome; panics (showing the output) on an error.
+        pub fn outcome(&self) -> Outcome {
+            match &self.result {
+                Ok(o) => *o,
+                Err(e) => panic!("error: {e}\nstdout:\n{}\nstderr:\n{}", self.out, self.err),
+            }
         }
-    );
-    KafkaCluster::connect(settings)
+    }
+
+    /// Runs `command` with `cluster` as its connector, without colour.
+    pub(crate) fn run(
+        cluster: &MemoryCluster,
+        command: impl FnOnce(&mut Context) -> Result<Outcome, Error>,
+    ) -> Ran {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let result = {
+            let mut cx = Context {
+                io: Io {
+                    out: &mut out,
+                    err: &mut err,
+                    palette: Palette { color: false },
+                    err_palette: Palette { color: false },
+                },
+                connector: cluster,
+                policies: CompiledPolicies::default(),
+            };
+            command(&mut cx)
+        };
+        Ran {
+            result,
+            out: String::from_utf8(out).unwrap(),
+            err: String::from_utf8(err).unwrap(),
+        }
+    }
+
+    /// A spec directory holding `topics.yaml` with `text`.
+    pub(crate) fn spec_dir(text: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("topics.yaml"), text).unwrap();
+        dir
+    }
+
+    /// A live connection (the memory connector serves its cluster for it).
+    pub(crate) fn connection() -> Connection {
+        Connection {
+            bootstrap_servers: "memory:9092".into(),
+            properties: Vec::new(),
+            timeout: std::time::Duration::from_secs(5),
+        }
+    }
+
+    pub(crate) fn live() -> ClusterSource {
+        ClusterSource::Live(connection())
+    }
+
+    /// No broker defaults given, nothing ignored, no policies.
+    pub(crate) fn rules() -> RuleSettings {
+        RuleSettings {
+            flag_defaults: Default::default(),
+            file_defaults: Default::default(),
+            filter: Default::default(),
+            policies: CompiledPolicies::default(),
+        }
+    }
+
+    /// Whether `text` has a line that is exactly `line`.
+    pub(crate) fn has_line(text: &str, line: &str) -> bool {
+        text.lines().any(|l| l == line)
+    }
 }

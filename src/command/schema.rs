@@ -9,7 +9,6 @@ pub fn run(kind: SchemaKind, cx: &mut Context) -> Result<Outcome, Error> {
         SchemaKind::Spec => crate::spec_file::spec_schema(),
         SchemaKind::Config => crate::spec_file::config_schema_document(),
     };
-    serde_json::to_writer_pretty(&mut *cx.io.out, &schema)?;
-    writeln!(cx.io.out)?;
+    crate::render::notes::schema(&schema, cx.io.out)?;
     Ok(Outcome::Success)
 }

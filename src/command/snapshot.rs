@@ -1,35 +1,35 @@
 //! `topicgate snapshot`: describe the cluster once and save it as a versioned JSON document.
 
 use super::{Context, Outcome};
-use crate::cluster::kafka::KafkaCluster;
 use crate::cluster::snapshot::Snapshot;
-use crate::cluster::ClusterReader;
 use crate::error::Error;
-use crate::settings::SnapshotSettings;
+use crate::render;
+use crate::settings::{ClusterSource, SnapshotSettings};
 
 pub fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
-    let cluster = KafkaCluster::connect(s.connection.clone())?;
+    // N.B. always live: settings give `snapshot` a connection, never `--state`.
+    let cluster = cx
+        .connector
+        .reader(&ClusterSource::Live(s.connection.clone()))?
+        .cluster;
     let snapshot = Snapshot::new(cluster.describe()?, std::time::SystemTime::now());
-    let json = serde_json::to_vec_pretty(&snapshot)?;
     match s.out.as_deref() {
         Some(file) => {
+            let mut json = Vec::new();
+            crate::model::document::write(&snapshot, &mut json)?;
             std::fs::write(file, &json).map_err(|source| Error::Write {
                 path: file.to_path_buf(),
                 source,
             })?;
-            writeln!(
-                io.err,
-                "snapshot of `{}` ({} topic(s)) written to `{}`",
-                snapshot.cluster.source,
+            render::notes::snapshot_written(
+                &snapshot.cluster.source,
                 snapshot.cluster.topics.len(),
-                file.display()
+                file,
+                io.err,
             )?;
         }
-        None => {
-            io.out.write_all(&json)?;
-            writeln!(io.out)?;
-        }
+        None => render::json(&snapshot, io.out)?,
     }
     Ok(Outcome::Success)
 }

@@ -1,28 +1,13 @@
 //! `topicgate validate`: load and validate specs offline.
 
-use serde::Serialize;
-
 use super::{Context, Outcome};
 use crate::error::Error;
 use crate::load::load;
-use crate::model::diagnostic::{Diagnostic, Severity};
-use crate::model::finding::Finding;
+use crate::model::document::Envelope;
 use crate::render;
+use crate::render::validate_report::ValidateReport;
 use crate::settings::arguments::ValidateFormat;
 use crate::settings::ValidateSettings;
-
-/// The `--format json` document of `validate`.
-#[derive(Serialize)]
-struct ValidateReport<'a> {
-    format: &'static str,
-    format_version: u32,
-    valid: bool,
-    files: usize,
-    topics: usize,
-    diagnostics: &'a [Diagnostic],
-    /// Policy findings (topicgate.yaml) on valid specs.
-    findings: &'a [Finding],
-}
 
 pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
@@ -40,41 +25,21 @@ pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome, Error> {
         diagnostics.len(),
         findings.len()
     );
-    let policy_errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let valid = loaded && policy_errors == 0;
+    let mut report = ValidateReport {
+        envelope: Envelope::of::<ValidateReport>(),
+        valid: false,
+        files,
+        topics,
+        diagnostics: &diagnostics,
+        findings: &findings,
+        loaded,
+    };
+    report.valid = loaded && report.policy_errors() == 0;
     match s.format {
-        ValidateFormat::Json => {
-            let report = ValidateReport {
-                format: "topicgate-validate",
-                format_version: 1,
-                valid,
-                files,
-                topics,
-                diagnostics: &diagnostics,
-                findings: &findings,
-            };
-            serde_json::to_writer_pretty(&mut *io.out, &report)?;
-            writeln!(io.out)?;
-        }
-        ValidateFormat::Text => {
-            render::diagnostics::render_text(&diagnostics, io.out, io.palette)?;
-            render::findings::render_lines(&findings, io.out, io.palette, true)?;
-            if valid {
-                writeln!(io.out, "{} topic(s) in {} file(s): valid.", topics, files)?;
-            } else if loaded {
-                writeln!(
-                    io.out,
-                    "{policy_errors} policy error(s): the specs break the rules of topicgate.yaml."
-                )?;
-            } else {
-                let errors = render::diagnostics::errors(&diagnostics);
-                writeln!(io.out, "{errors} error(s): the specs are not valid.")?;
-            }
-        }
+        ValidateFormat::Json => render::validate_report::render_json(&report, io.out)?,
+        ValidateFormat::Text => render::validate_report::render_text(&report, io.out, io.palette)?,
     }
+    let valid = report.valid;
     if unreadable {
         return Err(Error::SpecPathsUnreadable);
     }

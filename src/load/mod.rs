@@ -13,7 +13,7 @@ mod discover;
 mod raw_topic;
 pub mod schema;
 mod validate;
-mod yaml;
+pub mod yaml;
 
 pub use self::discover::{
     declared, is_settings_name, is_spec_name, read_as_spec, SETTINGS_FILE_NAMES,

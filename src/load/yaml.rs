@@ -1,10 +1,12 @@
-//! Reading a YAML document into one tree with a position on every node. serde_yaml types the
-//! scalars (so `1e3`, `0x10` and `yes` mean what they mean to it) but knows no positions;
-//! yaml-rust2's event stream (`model::position::index`) knows where each key and value stands.
-//! This is the one place where the two trees are walked side by side.
+//! Reading YAML with positions, for both kinds of YAML file: spec files (`read`: one tree with
+//! a position on every node) and topicgate.yaml (`Positioned`: typed by serde, positions
+//! looked up). serde_yaml types the scalars (so `1e3`, `0x10` and `yes` mean what they mean to
+//! it) but knows no positions; yaml-rust2's event stream (`model::position::index`) knows where
+//! each key and value stands. This is the one place where the two are read and put side by side.
 
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use crate::model::diagnostic::Diagnostic;
@@ -64,22 +66,68 @@ impl Node {
     }
 }
 
+/// A YAML text with the position of every key and value (indexed once), read by serde as
+/// whatever type its reader wants.
+pub struct Positioned<'t> {
+    text: &'t str,
+    index: Option<PosNode>,
+}
+
+impl<'t> Positioned<'t> {
+    pub fn read(text: &'t str) -> Self {
+        Positioned {
+            text,
+            index: position::index(text),
+        }
+    }
+
+    /// Whether the text holds nothing but whitespace (an empty file).
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    /// The positions, where the text could be indexed.
+    pub fn index(&self) -> Option<&PosNode> {
+        self.index.as_ref()
+    }
+
+    /// Every repeated key, anywhere: the key, where it first stands and where it repeats.
+    pub fn duplicate_keys(&self) -> Vec<(&str, Pos, Pos)> {
+        self.index
+            .as_ref()
+            .map(PosNode::all_duplicate_keys)
+            .unwrap_or_default()
+    }
+
+    /// The text as serde reads a `T`; its error (serde stops at the first) as a diagnostic at
+    /// serde_yaml's position, in the user's words (`plain_serde_error`).
+    pub fn deserialize<T: DeserializeOwned>(&self, file: &Path) -> Result<T, Diagnostic> {
+        serde_yaml::from_str(self.text).map_err(|e| {
+            let message =
+                crate::model::diagnostic::plain_serde_error(&strip_location(&e.to_string()));
+            Diagnostic::error(file, location(&e), message)
+        })
+    }
+}
+
+/// Where serde_yaml says its error is.
+fn location(e: &serde_yaml::Error) -> Option<Pos> {
+    e.location().map(|l| Pos {
+        line: l.line(),
+        col: l.column(),
+    })
+}
+
 /// The document in `text` (the first one), or every reason it is not valid YAML: repeated keys,
 /// each where it repeats, or the syntax error.
 pub(super) fn read(file: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    let yaml = Positioned::read(text);
     let value: Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             // serde_yaml refuses repeated keys but points at the enclosing mapping; the position
             // index knows where each repeat is.
-            let repeats = position::index(text)
-                .map(|root| {
-                    root.all_duplicate_keys()
-                        .into_iter()
-                        .map(|(key, first, again)| (key.to_string(), first, again))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default();
+            let repeats = yaml.duplicate_keys();
             if !repeats.is_empty() && e.to_string().contains("duplicate entry") {
                 return Err(repeats
                     .into_iter()
@@ -90,20 +138,15 @@ pub(super) fn read(file: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
                     })
                     .collect());
             }
-            let pos = e.location().map(|l| Pos {
-                line: l.line(),
-                col: l.column(),
-            });
             let message = strip_location(&e.to_string());
             return Err(vec![Diagnostic::error(
                 file,
-                pos,
+                location(&e),
                 format!("invalid YAML: {message}"),
             )]);
         }
     };
-    let index = position::index(text);
-    Ok(zip(value, index.as_ref()))
+    Ok(zip(value, yaml.index()))
 }
 
 /// serde_yaml appends " at line L column C" to messages; the location is reported separately.
@@ -201,5 +244,31 @@ mod tests {
             text[0].contains("`a` appears twice (first at line 1)") && text[0].contains(":3:1"),
             "{text:?}"
         );
+    }
+
+    // topicgate.yaml is read by the same reader: serde's one error in words, at its position,
+    // and the positions of every key.
+    #[test]
+    fn a_positioned_text_is_typed_by_serde_and_knows_where_keys_are() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct File {
+            count: i16,
+        }
+        let yaml = Positioned::read("a: 1\ncount: [1]\na: 2\n");
+        let err = yaml.deserialize::<File>(Path::new("t.yaml")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error: `count` must be a whole number from -32768 to 32767, got a list (t.yaml:2:8)"
+        );
+        assert_eq!(
+            yaml.duplicate_keys(),
+            vec![("a", Pos { line: 1, col: 1 }, Pos { line: 3, col: 1 })]
+        );
+        assert_eq!(
+            yaml.index().and_then(|r| r.key_pos("count")),
+            Some(Pos { line: 2, col: 1 })
+        );
+        assert!(Positioned::read(" \n").is_blank());
     }
 }

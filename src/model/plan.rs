@@ -8,15 +8,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::cluster_state::TopicState;
-
-/// The plan document's name and version; a reader refuses other versions.
-pub const PLAN_FORMAT: &str = "topicgate-plan";
-pub const PLAN_FORMAT_VERSION: u32 = 1;
+use crate::model::document::{Document, Envelope};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
-    pub format: String,
-    pub format_version: u32,
+    /// `topicgate-plan`, version 1; a reader refuses other versions.
+    #[serde(flatten)]
+    pub envelope: Envelope,
     /// The topicgate version that made the plan.
     pub generated_by: String,
     pub cluster: ClusterRef,
@@ -26,6 +24,11 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// One entry per topic that would change, sorted by topic; unchanged topics are not listed.
     pub changes: Vec<TopicChange>,
+}
+
+impl Document for Plan {
+    const FORMAT: &'static str = "topicgate-plan";
+    const VERSION: u32 = 1;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

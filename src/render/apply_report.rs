@@ -1,9 +1,120 @@
-//! Renders what `apply` did: each step's outcome, then what was and was not applied.
+//! Renders what `apply` did: each step's outcome, then what was and was not applied (text), or
+//! the `topicgate-apply` document (JSON).
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
 use super::Palette;
-use crate::apply::{ApplyReport, StepKind, StepResult};
+use crate::apply::{ApplyReport, Step, StepKind, StepResult};
+use crate::model::document::{Document, Envelope};
+use crate::model::plan::ClusterRef;
+
+/// The `apply --format json` document: what became of each change.
+#[derive(Debug, Serialize)]
+pub struct ApplyDocument<'a> {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub cluster: &'a ClusterRef,
+    pub mode: ApplyMode,
+    pub changes: Vec<ChangeOutcome<'a>>,
+    /// Topics whose applied changes the cluster did not show before the deadline.
+    pub not_yet_visible: &'a [String],
+}
+
+impl Document for ApplyDocument<'_> {
+    const FORMAT: &'static str = "topicgate-apply";
+    const VERSION: u32 = 1;
+}
+
+/// How `apply` ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplyMode {
+    /// The changes were sent.
+    Apply,
+    /// `--dry-run`: nothing was sent.
+    DryRun,
+    /// `--dry-run --broker-validate`: sent with validate_only.
+    BrokerValidate,
+}
+
+/// One change to one topic and what became of it.
+#[derive(Debug, Serialize)]
+pub struct ChangeOutcome<'a> {
+    pub topic: &'a str,
+    pub action: StepKind,
+    /// What the change does, for a person.
+    pub change: &'a str,
+    pub outcome: Outcome,
+    /// Why it failed, is unknown or was skipped; how an open outcome was settled; else `null`.
+    pub message: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Done,
+    Failed,
+    Unknown,
+    /// Not sent: a blocked change (`--skip-blocked`), or a delete in a broker-validated dry run.
+    Skipped,
+    /// `--dry-run`: nothing was sent.
+    NotSent,
+}
+
+impl<'a> ApplyDocument<'a> {
+    /// The document of `report` (`mode` `Apply` or `BrokerValidate`).
+    pub fn of(report: &'a ApplyReport, cluster: &'a ClusterRef, mode: ApplyMode) -> Self {
+        ApplyDocument {
+            envelope: Envelope::of::<ApplyDocument>(),
+            cluster,
+            mode,
+            changes: report.steps.iter().map(ChangeOutcome::of).collect(),
+            not_yet_visible: &report.not_yet_visible,
+        }
+    }
+
+    /// The document of a dry run that sent nothing: every step `not_sent`.
+    pub fn not_sent(steps: &'a [Step], cluster: &'a ClusterRef) -> Self {
+        ApplyDocument {
+            envelope: Envelope::of::<ApplyDocument>(),
+            cluster,
+            mode: ApplyMode::DryRun,
+            changes: steps
+                .iter()
+                .map(|s| ChangeOutcome {
+                    outcome: Outcome::NotSent,
+                    message: None,
+                    ..ChangeOutcome::of(s)
+                })
+                .collect(),
+            not_yet_visible: &[],
+        }
+    }
+}
+
+impl<'a> ChangeOutcome<'a> {
+    fn of(step: &'a Step) -> Self {
+        let (outcome, message) = match &step.result {
+            StepResult::Done => (Outcome::Done, step.note.as_deref()),
+            StepResult::Failed(e) => (Outcome::Failed, Some(e.as_str())),
+            StepResult::Unknown(why) => (Outcome::Unknown, Some(why.as_str())),
+            StepResult::Skipped(why) => (Outcome::Skipped, Some(why.as_str())),
+        };
+        ChangeOutcome {
+            topic: &step.topic,
+            action: step.kind,
+            change: &step.summary,
+            outcome,
+            message,
+        }
+    }
+}
+
+pub fn render_json(doc: &ApplyDocument, w: &mut dyn Write) -> io::Result<()> {
+    super::json(doc, w)
+}
 
 pub fn render_text(
     report: &ApplyReport,

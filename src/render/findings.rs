@@ -101,8 +101,7 @@ pub fn render_text(report: &CheckReport, w: &mut dyn Write, p: Palette) -> io::R
 }
 
 pub fn render_json(report: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, report)?;
-    writeln!(w)
+    super::json(report, w)
 }
 
 fn md_escape(s: &str) -> String {

@@ -42,9 +42,29 @@ pub fn render_text(report: &GateReport, w: &mut dyn Write, p: Palette) -> io::Re
     }
 }
 
+/// Writes a progress line (`progress_line`, `no_answer_line`) to stderr.
+pub fn write_progress(line: &str, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "{line}")
+}
+
+/// `gate --wait` (on stderr): the cluster did not answer at the deadline, so the report is
+/// its last answer, `before` the deadline.
+pub fn last_answer_warning(
+    e: &crate::cluster::ClusterError,
+    before: std::time::Duration,
+    w: &mut dyn Write,
+    p: Palette,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "{} the cluster did not answer at the end of the wait ({e}); the report is its last answer, {}s before the deadline",
+        p.changed("warning:"),
+        before.as_secs()
+    )
+}
+
 pub fn render_json(report: &GateReport, w: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, report)?;
-    writeln!(w)
+    super::json(report, w)
 }
 
 /// One progress line for `--wait` (stderr).

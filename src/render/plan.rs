@@ -266,8 +266,7 @@ pub fn render_markdown(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
 }
 
 pub fn render_json(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, plan)?;
-    writeln!(w)
+    super::json(plan, w)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::load::yaml::Positioned;
 use crate::model::broker_defaults::GivenDefaults;
 use crate::model::connection::{is_bootstrap_property, secret_resemblance};
 use crate::model::diagnostic::Diagnostic;
@@ -95,7 +96,8 @@ pub struct Loaded {
 }
 
 /// Reads `path`, or `./topicgate.yaml` when no path is given and it exists (the only I/O of
-/// the settings: `from_text` and `Settings::resolve` do none).
+/// the settings: `from_text` and `Settings::resolve` do none). The YAML is read by the same
+/// positioned reader as spec files (`load::yaml`).
 pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, SettingsFileError> {
     let path = match path {
         Some(p) => p.to_path_buf(),
@@ -117,8 +119,9 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, SettingsFileError> {
 /// Parses and validates `text`, the contents of topicgate.yaml at `path`: every problem at once
 /// (repeated keys, then what parsing finds, then what validation finds).
 pub fn from_text(path: PathBuf, text: &str) -> Result<Loaded, SettingsFileError> {
-    let mut problems = duplicates(&path, text);
-    let file = match deserialize(&path, text) {
+    let yaml = Positioned::read(text);
+    let mut problems = duplicates(&path, &yaml);
+    let file = match deserialize(&path, &yaml) {
         Ok(file) => file,
         Err(problem) => {
             // serde_yaml refuses a repeated struct field by itself; the repeat is reported already.
@@ -128,8 +131,8 @@ pub fn from_text(path: PathBuf, text: &str) -> Result<Loaded, SettingsFileError>
             return Err(SettingsFileError::Problems { path, problems });
         }
     };
-    problems.extend(check_clusters(&path, text, &file));
-    let policies = validate(&path, text, &file, &mut problems);
+    problems.extend(check_clusters(&path, &yaml, &file));
+    let policies = validate(&path, &yaml, &file, &mut problems);
     match policies {
         Some(policies) if problems.is_empty() => Ok(Loaded {
             path,
@@ -142,8 +145,8 @@ pub fn from_text(path: PathBuf, text: &str) -> Result<Loaded, SettingsFileError>
 
 /// Every repeated key, wherever it is. A map keeps the last of repeated keys, so a repeat would
 /// silently replace the first; a cluster defined twice is the dangerous case.
-pub fn duplicates(path: &Path, text: &str) -> Vec<Diagnostic> {
-    let Some(root) = crate::model::position::index(text) else {
+fn duplicates(path: &Path, yaml: &Positioned) -> Vec<Diagnostic> {
+    let Some(root) = yaml.index() else {
         return Vec::new();
     };
     let clusters: Vec<Pos> = root
@@ -155,7 +158,7 @@ pub fn duplicates(path: &Path, text: &str) -> Vec<Diagnostic> {
                 .collect()
         })
         .unwrap_or_default();
-    root.all_duplicate_keys()
+    yaml.duplicate_keys()
         .into_iter()
         .map(|(key, first, again)| {
             let message = if clusters.contains(&again) {
@@ -177,14 +180,13 @@ pub fn duplicates(path: &Path, text: &str) -> Vec<Diagnostic> {
 /// Checks what parsing cannot: broker defaults below 1, `ignore:` patterns that do not compile,
 /// and the policies (each rule, and rules that contradict each other). Every problem is
 /// pushed to `problems`, each with its file:line; the compiled policies when they compile.
-pub fn validate(
+fn validate(
     path: &Path,
-    text: &str,
+    yaml: &Positioned,
     file: &SettingsFile,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<CompiledPolicies> {
-    let root = crate::model::position::index(text);
-    let at = |steps: &[Step]| root.as_ref().map(|r| r.find(steps));
+    let at = |steps: &[Step]| yaml.index().map(|r| r.find(steps));
     for (name, cluster) in &file.clusters {
         let given = &cluster.broker_defaults;
         let counts = [
@@ -255,9 +257,10 @@ fn render_problems(path: &Path, problems: &[Diagnostic]) -> String {
 /// Parses `text` and checks each cluster's connection settings (what `from_text` does short
 /// of validating), reporting every problem.
 pub fn parse(path: &Path, text: &str) -> Result<SettingsFile, SettingsFileError> {
-    let problems = match deserialize(path, text) {
+    let yaml = Positioned::read(text);
+    let problems = match deserialize(path, &yaml) {
         Ok(file) => {
-            let problems = check_clusters(path, text, &file);
+            let problems = check_clusters(path, &yaml, &file);
             if problems.is_empty() {
                 return Ok(file);
             }
@@ -272,33 +275,20 @@ pub fn parse(path: &Path, text: &str) -> Result<SettingsFile, SettingsFileError>
 }
 
 /// The file as serde reads it; its one error (serde stops at the first) in the user's words.
-fn deserialize(path: &Path, text: &str) -> Result<SettingsFile, Diagnostic> {
-    if text.trim().is_empty() {
+fn deserialize(path: &Path, yaml: &Positioned) -> Result<SettingsFile, Diagnostic> {
+    if yaml.is_blank() {
         return Ok(SettingsFile::default());
     }
-    serde_yaml::from_str(text).map_err(|e| {
-        let message = e.to_string();
-        let message = match message.find(" at line ") {
-            Some(i) => &message[..i],
-            None => &message,
-        };
-        let message = crate::model::diagnostic::plain_serde_error(message);
-        let pos = e.location().map(|l| Pos {
-            line: l.line(),
-            col: l.column(),
-        });
-        Diagnostic::error(path, pos, message)
-    })
+    yaml.deserialize(path)
 }
 
 /// Each cluster's connection settings: a valid `bootstrap_servers`, no address among the
 /// properties, no secret in the file. Every problem of every cluster.
-fn check_clusters(path: &Path, text: &str, file: &SettingsFile) -> Vec<Diagnostic> {
-    let root = crate::model::position::index(text);
+fn check_clusters(path: &Path, yaml: &Positioned, file: &SettingsFile) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (name, cluster) in &file.clusters {
         let position = |key: &str, under: Option<&str>| {
-            let cluster = root.as_ref()?.get("clusters")?.get(name)?;
+            let cluster = yaml.index()?.get("clusters")?.get(name)?;
             match under {
                 Some(section) => cluster.get(section)?.key_pos(key),
                 None => cluster.key_pos(key),

@@ -22,7 +22,7 @@ use crate::model::connection::Connection;
 use crate::model::topic_filter::TopicFilter;
 use crate::policy::CompiledPolicies;
 use crate::settings::arguments::{
-    CheckFormat, FailOn, GateFormat, PlanFormat, SchemaKind, ValidateFormat,
+    ApplyFormat, CheckFormat, FailOn, GateFormat, PlanFormat, SchemaKind, ValidateFormat,
 };
 use crate::settings::file::SettingsFileError;
 
@@ -75,13 +75,8 @@ pub struct Settings {
     pub log: String,
 }
 
-/// Where a read-only command gets the cluster state from.
-#[derive(Debug)]
-pub enum ClusterSource {
-    Live(Connection),
-    /// `--state FILE`: a snapshot, offline.
-    Snapshot(PathBuf),
-}
+/// Where a read-only command gets the cluster state from (the `Connector` opens it).
+pub use crate::cluster::connect::ClusterSource;
 
 /// The command to run, with its own settings: each command's `run` takes exactly its struct.
 #[derive(Debug)]
@@ -161,6 +156,7 @@ pub struct ExportSettings {
 pub struct ApplySettings {
     pub source: ApplySource,
     pub connection: Connection,
+    pub format: ApplyFormat,
     pub yes: bool,
     pub dry_run: bool,
     /// `ValidateOnly` only for `--dry-run --broker-validate`.

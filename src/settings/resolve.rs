@@ -311,6 +311,7 @@ fn apply_settings(a: ApplyArgs, context: &FileContext) -> Result<ApplySettings, 
             None => ApplySource::Specs(a.paths),
         },
         connection: connection_settings(a.connection, context)?,
+        format: a.format,
         yes: a.yes,
         dry_run: a.dry_run,
         mode: if a.broker_validate {
