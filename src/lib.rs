@@ -13,7 +13,7 @@
 //! Loading, diffing and planning are pure functions over plain data (`TopicSpec`,
 //! `ClusterState`, `Plan`). Only `cluster::kafka` talks to a broker; only `render` formats output.
 //! That plain data lives in `model`, the leaf layer, which imports nothing else of the crate
-//! (`tests/layers.rs` checks it, and that no two top-level modules import each other).
+//! (`tests/integration/layers.rs` checks it, and that no two top-level modules import each other).
 
 pub mod apply;
 pub mod check;

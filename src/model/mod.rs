@@ -1,6 +1,6 @@
 //! The leaf layer: plain data and small pure helpers that the pipeline's stages share. A module
 //! here imports only from `model/`, so any stage can use it without depending on another stage
-//! (`tests/layers.rs` holds the tree to that).
+//! (`tests/integration/layers.rs` holds the tree to that).
 
 pub mod bootstrap_servers;
 pub mod broker_defaults;

@@ -1,14 +1,13 @@
 //! `plan` and `apply` end to end: the built binary against Apache Kafka (the shared single-node
-//! cluster of tests/support; `Broker::start`), and against Tansu where a test is about a broker
+//! cluster of tests/integration/support.rs; `Broker::start`), and against Tansu where a test is about a broker
 //! that lacks an API or ignores `validate_only`. Cluster state is read back through the adapter,
 //! which `kafka_adapter.rs` tests on its own.
-
-mod support;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use support::{admin, spec_dir, state, stderr, stdout, topicgate, topicgate_on, Broker};
+use crate::fixtures::ORDERS;
+use crate::support::{admin, spec_dir, state, stderr, stdout, topicgate, topicgate_on, Broker};
 use topicgate::cluster::{ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic};
 
 fn overrides(broker: &Broker, topic: &str) -> BTreeMap<String, String> {
@@ -21,16 +20,6 @@ fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
-
-const ORDERS: &str = "topics:
-  - name: orders.created
-    partitions: 3
-    replication_factor: 1
-    configs:
-      retention.ms: 7d
-      cleanup.policy: delete
-      max.message.bytes: 2MiB
-";
 
 #[test]
 fn apply_creates_topics_with_configs_and_the_next_plan_is_empty() {
@@ -379,7 +368,7 @@ fn a_saved_plan_applies_only_to_the_cluster_it_was_made_for() {
             Mode::Apply,
         )
         .unwrap();
-    support::eventually(Duration::from_secs(10), "topic", || {
+    crate::support::eventually(Duration::from_secs(10), "topic", || {
         state(&broker)
             .topics
             .contains_key("orders.created")
@@ -622,7 +611,7 @@ fn deletion_needs_both_the_spec_and_allow_delete_and_unmanaged_topics_are_untouc
     cluster
         .create_topics(&[unmanaged, old], Mode::Apply)
         .unwrap();
-    support::eventually(Duration::from_secs(10), "topics", || {
+    crate::support::eventually(Duration::from_secs(10), "topics", || {
         (state(&broker).topics.len() == 2).then_some(())
     });
 
@@ -1021,7 +1010,7 @@ fn a_replication_factor_change_is_executed_by_kafkas_own_reassignment_tool() {
     std::fs::write(&file, reassignment.to_string()).unwrap();
     let file = file.to_str().unwrap();
     let tool = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
-    let out = support::kafka_tool(
+    let out = crate::support::kafka_tool(
         tool,
         &[
             "--bootstrap-server",
@@ -1032,11 +1021,11 @@ fn a_replication_factor_change_is_executed_by_kafkas_own_reassignment_tool() {
         ],
     );
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    support::eventually(Duration::from_secs(60), "the reassignment", || {
+    crate::support::eventually(Duration::from_secs(60), "the reassignment", || {
         let t = &state(&broker).topics["reassign.me"];
         t.assignment.iter().all(|r| r.len() == 3).then_some(())
     });
-    let out = support::kafka_tool(
+    let out = crate::support::kafka_tool(
         tool,
         &[
             "--bootstrap-server",

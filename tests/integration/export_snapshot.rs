@@ -1,26 +1,8 @@
 //! Adopting a running cluster (`export`) and working offline (`snapshot`, `--state`), against
-//! Apache Kafka (the shared single-node cluster of tests/support).
+//! Apache Kafka (the shared single-node cluster of tests/integration/support.rs).
 
-mod support;
-
-use support::{produce, spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
-
-const EXISTING: &str = "topics:
-  - name: orders.created
-    partitions: 3
-    replication_factor: 1
-    configs:
-      retention.ms: 7d
-      cleanup.policy: [compact, delete]
-      max.message.bytes: 2MiB
-      min.cleanable.dirty.ratio: 0.25
-      retention.bytes: 1500
-  - name: orders.dlq
-    partitions: 1
-    replication_factor: 1
-    configs: {retention.ms: 1500, preallocate: true}
-  - {name: payments, partitions: 2, replication_factor: 1}
-";
+use crate::fixtures::{EVERY_TYPE, EXISTING};
+use crate::support::{produce, spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
 
 #[test]
 fn exported_specs_plan_to_no_changes_and_files_are_never_overwritten_silently() {
@@ -204,49 +186,6 @@ fn a_snapshot_gives_the_same_answers_as_the_live_cluster() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// Overrides of every type the catalog knows (long, int, double, bool, enum, enum list, replica
-/// throttle list), with values that differ from Kafka's defaults.
-const EVERY_TYPE: &str = "topics:
-  - name: typed.everything
-    partitions: 2
-    replication_factor: 1
-    configs:
-      cleanup.policy: [compact, delete]
-      compression.type: zstd
-      compression.zstd.level: 5
-      delete.retention.ms: 2h
-      file.delete.delay.ms: 30s
-      flush.messages: 10000
-      flush.ms: 5s
-      follower.replication.throttled.replicas: '*'
-      index.interval.bytes: 8KiB
-      leader.replication.throttled.replicas: '0:1,1:1'
-      max.compaction.lag.ms: 1d
-      max.message.bytes: 2MiB
-      message.timestamp.after.max.ms: 1h
-      message.timestamp.before.max.ms: 30d
-      message.timestamp.type: LogAppendTime
-      min.cleanable.dirty.ratio: 0.25
-      min.compaction.lag.ms: 10m
-      min.insync.replicas: 1
-      preallocate: true
-      retention.bytes: 5GiB
-      retention.ms: 3d
-      segment.bytes: 64MiB
-      segment.index.bytes: 1MiB
-      segment.jitter.ms: 1m
-      segment.ms: 12h
-      unclean.leader.election.enable: true
-  - name: typed.levels
-    partitions: 1
-    replication_factor: 1
-    configs:
-      compression.type: gzip
-      compression.gzip.level: 9
-      compression.lz4.level: 12
-      cleanup.policy: compact
-";
-
 #[test]
 fn export_round_trips_overrides_of_every_type() {
     let broker = Broker::start();
@@ -265,7 +204,7 @@ fn export_round_trips_overrides_of_every_type() {
     );
     produce(&broker, "typed.auto");
     // Only the real overrides (source DYNAMIC_TOPIC_CONFIG) count, not the ~40 inherited values.
-    let overrides = support::state(&broker).topics["typed.everything"].overrides();
+    let overrides = crate::support::state(&broker).topics["typed.everything"].overrides();
     assert_eq!(overrides.len(), 26, "{overrides:?}");
 
     let out_dir = tempfile::tempdir().unwrap();

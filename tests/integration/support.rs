@@ -12,14 +12,15 @@
 //!
 //! The Kafka clusters are shared, not started per test: `scripts/test` starts both once for the
 //! whole run and passes their addresses in `TOPICGATE_TEST_KAFKA` and `TOPICGATE_TEST_KAFKA_MSK`
-//! (with `..._LOGS`, the directory of the nodes' logs); without them, the first test of a test
-//! binary that needs a cluster starts it (`scripts/kafka/cluster`) and it lives as long as that
-//! binary. The cluster's JVMs die with their owner: the owner holds the only write end of a pipe
+//! (with `..._LOGS`, the directory of the nodes' logs); without them, the first test that needs
+//! a cluster starts it (`scripts/kafka/cluster`) and it lives as long as the test binary. All
+//! integration tests are one binary (`tests/integration/main.rs`), so a plain `cargo test` starts
+//! each cluster at most once. The cluster's JVMs die with their owner: the owner holds the only write end of a pipe
 //! to `scripts/kafka/cluster`'s stdin, which kills them at end of file (also when a test binary
 //! panics or is killed).
 //!
-//! A `Broker` handle on a shared cluster is an exclusive lease: tests of a binary that use the
-//! same cluster run one after the other (cargo runs test binaries one at a time), and each lease
+//! A `Broker` handle on a shared cluster is an exclusive lease: tests that use the same cluster
+//! run one after the other, and each lease
 //! starts from a clean cluster: every topic that is not internal (`__*`) is deleted first. A test
 //! may therefore use fixed topic names and assert on the whole cluster, as with a broker of its
 //! own; a test that changes cluster-wide state (dynamic broker configs) must restore it before
@@ -589,27 +590,6 @@ pub fn produce(broker: &Broker, topic: &str) {
         .map_err(|(e, _)| e)
         .unwrap();
     producer.flush(Duration::from_secs(10)).unwrap();
-}
-
-/// Writes a snapshot (`--state FILE`) of a cluster with the given topics (name, partitions,
-/// replication factor; no overrides) to `path`, taken now: offline tests of commands that read a
-/// cluster.
-pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
-    use topicgate::model::cluster_state::{ClusterState, TopicState};
-    let cluster = ClusterState {
-        source: "snapshot-test:9092".into(),
-        cluster_id: Some("test".into()),
-        brokers: vec![1],
-        topics: topics
-            .iter()
-            .map(|(n, p, rf)| (n.to_string(), TopicState::with_overrides(*p, *rf, &[])))
-            .collect(),
-        broker_defaults: Default::default(),
-        capabilities: Default::default(),
-    };
-    let snapshot =
-        topicgate::cluster::snapshot::Snapshot::new(cluster, std::time::SystemTime::now());
-    std::fs::write(path, serde_json::to_vec_pretty(&snapshot).unwrap()).unwrap();
 }
 
 /// A loopback port that nothing listens on (at the time of the call).

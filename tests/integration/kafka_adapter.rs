@@ -4,12 +4,10 @@
 //! delete, validate_only, and the config catalog checked against what Kafka reports; on Tansu,
 //! a missing API named plainly.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use support::{eventually, kafka_tool, spec_dir, topicgate_on, Broker};
+use crate::support::{eventually, kafka_tool, spec_dir, topicgate_on, Broker};
 use topicgate::cluster::kafka::KafkaCluster;
 use topicgate::cluster::{
     ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,

@@ -3,27 +3,9 @@
 //! `plan` refuses specs with policy errors; `check` holds live topics to the same rules; secrets
 //! come from the environment and are never printed.
 
-mod support;
-
-use support::{spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
-
-const POLICIES: &str = "policies:
-  topic_name: {patterns: ['^[a-z]+(\\.[a-z0-9-]+)+$']}
-  min_partitions: {value: 3}
-  max_partitions: {value: 64, severity: warning}
-  min_replication_factor: {value: 3}
-  min_insync_replicas: {}
-  required_configs: {configs: [retention.ms]}
-  allowed_values: {configs: {cleanup.policy: [delete, compact]}}
-  retention: {min: 1h, max: 30d}
-";
-
-const COMPLIANT: &str = "topics:
-  - name: orders.created
-    partitions: 12
-    replication_factor: 3
-    configs: {retention.ms: 7d, min.insync.replicas: 2, cleanup.policy: delete}
-";
+use crate::fixtures::{COMPLIANT, POLICIES};
+use crate::support::{spec_dir, stderr, stdout, topicgate, Broker};
+use crate::test::Test;
 
 /// Runs `validate` in a directory holding topicgate.yaml and the given spec.
 fn validate(spec: &str) -> std::process::Output {
@@ -178,21 +160,19 @@ fn plan_refuses_specs_that_break_a_policy() {
 fn check_holds_live_topics_to_the_policies() {
     let broker = Broker::start();
     let specs = spec_dir(&[("s.yaml", "topics:\n  - {name: orders.small, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: orders.fine, partitions: 3, replication_factor: 1, configs: {retention.ms: 1h}}\n")]);
-    topicgate_on(&broker)
+    Test::on(&broker)
         .args(["apply", "--yes"])
         .arg(specs.path())
-        .assert()
-        .success();
+        .run();
     let config = specs.path().join("topicgate.yaml");
     std::fs::write(&config, "policies:\n  min_partitions: {value: 3}\n  required_configs: {configs: [retention.ms], severity: warning}\n").unwrap();
-    let out = topicgate_on(&broker)
+    let out = Test::on(&broker)
         .args(["check", "--format", "json", "--config"])
         .arg(&config)
         .arg(specs.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .status(1)
+        .run();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let found: Vec<(String, String)> = doc["findings"]
         .as_array()
         .unwrap()

@@ -4,11 +4,9 @@
 //! defaults read from the brokers) and on Tansu, the sparse broker (defaults given as a user
 //! would), with the same answers.
 
-mod support;
-
 use std::time::Duration;
 
-use support::{produce, spec_dir, state, stderr, stdout, topicgate_on, Broker, BrokerKind};
+use crate::support::{produce, spec_dir, state, stderr, stdout, topicgate_on, Broker, BrokerKind};
 
 /// N.B. KAFKA.md: Tansu auto-creates topics with 4 partitions, replication factor 1, and does
 /// not expose its defaults; tests give them as a user would.
@@ -508,7 +506,7 @@ fn broker_defaults_and_ignores_come_from_topicgate_yaml() {
         ),
     )
     .unwrap();
-    let out = support::topicgate()
+    let out = crate::support::topicgate()
         .args([
             "check",
             "--format",

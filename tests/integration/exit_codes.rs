@@ -1,13 +1,12 @@
 //! Exit codes tell the truth: when stdout's reader goes away (`| head -1`), when the broker is
 //! not up yet while `gate --wait` waits, when two applies race or the broker is lost mid-request.
-//! The built binary against a real broker (tests/support).
-
-mod support;
+//! The built binary against a real broker (tests/integration/support.rs).
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{
+use crate::fixtures::{LATE, PENDING, RACE};
+use crate::support::{
     admin, eventually, free_port, spec_dir, state, stderr, stdout, topicgate_on, Broker,
 };
 use topicgate::cluster::kafka::KafkaCluster;
@@ -39,8 +38,6 @@ fn with_stdout_closed(mut cmd: Command) -> (Option<i32>, String) {
     let out = child.wait_with_output().unwrap();
     (out.status.code(), stderr(&out))
 }
-
-const PENDING: &str = "topics:\n  - {name: pipe.a, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: pipe.b, partitions: 1, replication_factor: 1}\n";
 
 #[test]
 fn a_closed_stdout_does_not_change_the_exit_code() {
@@ -202,9 +199,6 @@ fn assert_no_repeated_lines(lines: &[String]) {
         assert_ne!(pair[0], pair[1], "a line printed twice: {lines:#?}");
     }
 }
-
-const LATE: &str =
-    "topics:\n  - {name: late, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n";
 
 fn create_late(broker: &Broker) {
     let outcomes = admin(broker)
@@ -484,8 +478,6 @@ fn proxied_broker(shared: ProxyShared) -> (Broker, Proxy) {
     let broker = Broker::start_at(port, proxy.port);
     (broker, proxy)
 }
-
-const RACE: &str = "topics:\n  - {name: race.a, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: race.b, partitions: 1, replication_factor: 1}\n";
 
 #[test]
 fn two_applies_of_the_same_new_topics_both_succeed() {

@@ -1,66 +1,43 @@
 //! The binary without a cluster: validate, argument errors, help text, and that bad specs stop
 //! a command before it contacts any cluster.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use support::{spec_dir, stderr, stdout, topicgate, write_snapshot};
+use crate::fixtures::{write_snapshot, BAD_SPECS};
+use crate::support::spec_dir;
+use crate::test::Test;
 
-const BAD_SPECS: &str = "topics:
-  - name: orders created
-    partitons: 3
-    replication_factor: 0
-    configs:
-      retention.msec: 7d
-      cleanup.policy: compacted
-      retention.bytes: lots
-  - name: payments
-    partitions: many
-    replication_factor: 3
-";
+/// `validate` of `dir`, with `[DIR]` for the directory in what it printed.
+fn validate_redacted(dir: &std::path::Path, status: i32) -> String {
+    let out = Test::new().arg("validate").arg(dir).status(status).run();
+    out.stdout.replace(&dir.display().to_string(), "[DIR]")
+}
 
 #[test]
 fn the_repository_example_topics_validate() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let out = topicgate()
-        .current_dir(root)
+    Test::new()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("validate")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(stdout(&out).contains("valid."), "{}", stdout(&out));
+        .stdout_contains("valid.")
+        .run();
 }
 
 #[test]
 fn validate_reports_every_problem_with_file_and_line() {
     let dir = spec_dir(&[("svc/bad.yaml", BAD_SPECS)]);
-    let out = topicgate()
-        .arg("validate")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out).replace(&dir.path().display().to_string(), "[DIR]");
+    let text = validate_redacted(dir.path(), 1);
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn validate_json_lists_diagnostics() {
     let dir = spec_dir(&[("bad.yaml", BAD_SPECS)]);
-    let out = topicgate()
+    let out = Test::new()
         .args(["validate", "--format", "json"])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .status(1)
+        .run();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["format"], "topicgate-validate");
     assert_eq!(doc["valid"], false);
     let diags = doc["diagnostics"].as_array().unwrap();
@@ -73,59 +50,47 @@ fn validate_json_lists_diagnostics() {
 #[test]
 fn malformed_yaml_names_file_and_line() {
     let dir = spec_dir(&[("broken.yaml", "topics:\n  - name: a\n    partitions: [3\n")]);
-    let out = topicgate()
+    Test::new()
         .arg("validate")
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
-    assert!(text.contains("invalid YAML"), "{text}");
-    assert!(text.contains("broken.yaml:4:"), "{text}");
+        .status(1)
+        .stdout_contains("invalid YAML")
+        .stdout_contains("broken.yaml:4:")
+        .run();
 }
 
 #[test]
 fn a_missing_path_is_an_error_not_a_finding() {
-    let out = topicgate()
+    Test::new()
         .args(["validate", "no/such/dir"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stdout(&out).contains("no such file or directory (no/such/dir)"),
-        "{}",
-        stdout(&out)
-    );
+        .status(2)
+        .stdout_contains("no such file or directory (no/such/dir)")
+        .run();
 }
 
 #[test]
 fn a_topic_declared_twice_names_both_places() {
     let t = "topics:\n  - name: dup\n    partitions: 1\n    replication_factor: 1\n";
     let dir = spec_dir(&[("a.yaml", t), ("b/c.yml", t)]);
-    let out = topicgate()
+    Test::new()
         .arg("validate")
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
-    assert!(text.contains("declared twice: here and at"), "{text}");
-    assert!(
-        text.contains("a.yaml:2:5") && text.contains("c.yml:2:5"),
-        "{text}"
-    );
+        .status(1)
+        .stdout_contains("declared twice: here and at")
+        .stdout_contains("a.yaml:2:5")
+        .stdout_contains("c.yml:2:5")
+        .run();
 }
 
 #[test]
 fn plan_needs_a_cluster() {
     let dir = spec_dir(&[]);
-    let out = topicgate().arg("plan").arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("TOPICGATE_BOOTSTRAP_SERVERS"),
-        "{}",
-        stderr(&out)
-    );
+    Test::new()
+        .arg("plan")
+        .arg(dir.path())
+        .status(2)
+        .stderr_contains("TOPICGATE_BOOTSTRAP_SERVERS")
+        .run();
 }
 
 #[test]
@@ -133,36 +98,32 @@ fn colour_follows_the_color_flag_on_both_streams() {
     // Regression: colour was decided twice; stderr's `error:` ignored `--color`.
     let dir = spec_dir(&[]);
     let missing = dir.path().join("missing");
-    let out = topicgate()
+    let out = Test::new()
         .env_remove("NO_COLOR")
         .args(["--color", "always", "validate"])
         .arg(&missing)
-        .output()
-        .unwrap();
+        .status(2)
+        .run();
     assert!(
-        stderr(&out).starts_with("\u{1b}["),
+        out.stderr.starts_with("\u{1b}["),
         "`error:` is coloured with --color always: {:?}",
-        stderr(&out)
+        out.stderr
     );
     // clap's own argument errors too.
-    let out = topicgate()
+    let out = Test::new()
         .env_remove("NO_COLOR")
         .args(["validate", "--bogus", "--color=always"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("\u{1b}["), "{:?}", stderr(&out));
-    let out = topicgate()
+        .status(2)
+        .run();
+    assert!(out.stderr.starts_with("\u{1b}["), "{:?}", out.stderr);
+    Test::new()
         .env_remove("NO_COLOR")
         .args(["--color", "never", "validate"])
         .arg(&missing)
-        .output()
-        .unwrap();
-    assert!(
-        !stderr(&out).contains('\u{1b}') && !stdout(&out).contains('\u{1b}'),
-        "{:?}",
-        stderr(&out)
-    );
+        .status(2)
+        .stderr_lacks("\u{1b}")
+        .stdout_lacks("\u{1b}")
+        .run();
 }
 
 #[test]
@@ -172,34 +133,19 @@ fn verbose_validate_says_what_it_loaded() {
         ("a.yaml", "topics:\n  - {name: a, partitions: 1, replication_factor: 1}\n"),
         ("more/b.yaml", "topics:\n  - {name: b, partitions: 1, replication_factor: 1}\n  - {name: c, partitions: 1, replication_factor: 1}\n"),
     ]);
-    let quiet = topicgate()
-        .arg("validate")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(stderr(&quiet), "");
-    let info = topicgate()
+    let quiet = Test::new().arg("validate").arg(dir.path()).stderr("").run();
+    // Logs never go to stdout.
+    Test::new()
         .args(["-v", "validate"])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(info.status.code(), Some(0));
-    assert!(
-        stderr(&info).contains("loaded 3 topic(s) from 2 spec file(s)"),
-        "{}",
-        stderr(&info)
-    );
-    assert_eq!(stdout(&info), stdout(&quiet), "logs never go to stdout");
-    let debug = topicgate()
+        .stderr_contains("loaded 3 topic(s) from 2 spec file(s)")
+        .stdout(quiet.stdout)
+        .run();
+    Test::new()
         .args(["-vv", "validate"])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        stderr(&debug).contains("b.yaml: 2 topic(s)"),
-        "{}",
-        stderr(&debug)
-    );
+        .stderr_contains("b.yaml: 2 topic(s)")
+        .run();
 }
 
 #[test]
@@ -209,48 +155,32 @@ fn bad_specs_are_reported_alone_even_when_the_cluster_is_unreachable() {
         let start = Instant::now();
         // Port 1 on loopback: nothing listens. The specs load while the cluster is described;
         // the spec errors must win, alone, and quickly (no waiting for the 60s timeout).
-        let mut cmd = topicgate();
-        cmd.args([
-            command,
-            "--bootstrap-servers",
-            "127.0.0.1:1",
-            "--timeout",
-            "60s",
-        ]);
-        if command == "apply" {
-            cmd.arg("--yes");
-        }
-        let out = cmd.arg(dir.path()).output().unwrap();
+        let test = Test::new()
+            .args([command, "--bootstrap-servers", "127.0.0.1:1"])
+            .args(["--timeout", "60s"]);
+        let test = match command {
+            "apply" => test.arg("--yes"),
+            _ => test,
+        };
+        test.arg(dir.path())
+            .status(2)
+            .stderr_contains("bad.yaml:3:5")
+            .stderr_contains("nothing was changed on the cluster")
+            .stderr_lacks("127.0.0.1:1")
+            .run();
         assert!(start.elapsed() < Duration::from_secs(20));
-        assert_eq!(out.status.code(), Some(2), "{command}");
-        let err = stderr(&out);
-        assert!(err.contains("bad.yaml:3:5"), "{err}");
-        assert!(err.contains("nothing was changed on the cluster"), "{err}");
-        assert!(!err.contains("127.0.0.1:1"), "{err}");
     }
 }
 
 #[test]
 fn malformed_client_properties_are_rejected() {
-    let out = topicgate()
-        .args([
-            "plan",
-            "--bootstrap-servers",
-            "127.0.0.1:1",
-            "-X",
-            "a=1",
-            "-X",
-            "nokey",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains("the 2nd `-X` property is not `key=value`"),
-        "{err}"
-    );
-    assert!(!err.contains("nokey"), "{err}");
+    Test::new()
+        .args(["plan", "--bootstrap-servers", "127.0.0.1:1"])
+        .args(["-X", "a=1", "-X", "nokey"])
+        .status(2)
+        .stderr_contains("the 2nd `-X` property is not `key=value`")
+        .stderr_lacks("nokey")
+        .run();
 }
 
 #[test]
@@ -265,15 +195,10 @@ fn help_texts() {
         vec!["snapshot", "--help"],
         vec!["export", "--help"],
     ] {
-        let out = topicgate()
-            .args(&args)
-            .env("COLUMNS", "100")
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
+        let out = Test::new().args(&args).env("COLUMNS", "100").run();
         insta::assert_snapshot!(
             format!("help_{}", args.join("_").replace("--", "")),
-            stdout(&out)
+            out.stdout
         );
     }
 }
@@ -284,15 +209,13 @@ fn a_malformed_topicgate_yaml_names_file_and_line() {
         "topicgate.yaml",
         "clusters:\n  local:\n    broker_defaults:\n      partitons: 4\n",
     )]);
-    let out = topicgate()
+    Test::new()
         .current_dir(dir.path())
         .args(["validate", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("unknown field `partitons`"), "{err}");
-    assert!(err.contains("(topicgate.yaml:4:"), "{err}");
+        .status(2)
+        .stderr_contains("unknown field `partitons`")
+        .stderr_contains("(topicgate.yaml:4:")
+        .run();
 }
 
 #[test]
@@ -307,17 +230,11 @@ fn topicgate_yaml_in_a_spec_directory_is_not_a_spec() {
             "topics:\n  - {name: a, partitions: 1, replication_factor: 1}\n",
         ),
     ]);
-    let out = topicgate()
+    Test::new()
         .current_dir(dir.path())
         .args(["validate", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(
-        stdout(&out).contains("1 topic(s) in 1 file(s): valid."),
-        "{}",
-        stdout(&out)
-    );
+        .stdout_contains("1 topic(s) in 1 file(s): valid.")
+        .run();
 }
 
 #[test]
@@ -326,43 +243,23 @@ fn an_unknown_cluster_is_named() {
         "topicgate.yaml",
         "clusters:\n  local:\n    bootstrap_servers: 127.0.0.1:1\n",
     )]);
-    let out = topicgate()
+    Test::new()
         .current_dir(dir.path())
         .args(["plan", "--cluster", "prod", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no cluster `prod` in `topicgate.yaml` (it has `local`)"),
-        "{}",
-        stderr(&out)
-    );
+        .status(2)
+        .stderr_contains("no cluster `prod` in `topicgate.yaml` (it has `local`)")
+        .run();
 }
 
 #[test]
 fn gate_needs_required_topics_with_legal_names() {
-    let out = topicgate()
-        .args(["gate", "--bootstrap-servers", "127.0.0.1:1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--require"), "{}", stderr(&out));
-    let out = topicgate()
-        .args([
-            "gate",
-            "--bootstrap-servers",
-            "127.0.0.1:1",
-            "--require",
-            "a b",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("`--require a b`: topic name `a b` contains"),
-        "{}",
-        stderr(&out)
-    );
+    let gate = || Test::new().args(["gate", "--bootstrap-servers", "127.0.0.1:1"]);
+    gate().status(2).stderr_contains("--require").run();
+    gate()
+        .args(["--require", "a b"])
+        .status(2)
+        .stderr_contains("`--require a b`: topic name `a b` contains")
+        .run();
 }
 
 #[test]
@@ -381,13 +278,11 @@ fn the_examples_stay_valid() {
     let loaded = topicgate::load::load(&[root.join("topics")]).unwrap();
     assert!(!required.is_empty());
     // The repository's specs follow the example policies (with their recorded exceptions).
-    let out = topicgate()
+    Test::new()
         .current_dir(root)
         .args(["--config", "examples/topicgate.yaml", "validate"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(!stdout(&out).contains("policy-"), "{}", stdout(&out));
+        .stdout_lacks("policy-")
+        .run();
     for topic in required {
         assert!(
             loaded.specs.topics.contains_key(&topic),
@@ -409,13 +304,7 @@ fn a_dangling_link_in_a_spec_directory_is_a_validation_failure() {
         dir.path().join("orders.yaml"),
     )
     .unwrap();
-    let out = topicgate()
-        .arg("validate")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let text = stdout(&out).replace(&dir.path().display().to_string(), "[DIR]");
-    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    let text = validate_redacted(dir.path(), 1);
     assert!(
         text.contains("error: a dangling symbolic link: its target `[DIR]/moved-away.yaml` does not exist; fix or remove the link ([DIR]/orders.yaml)"),
         "{text}"
@@ -434,9 +323,10 @@ fn a_spec_that_is_not_utf8_names_the_line_of_the_bad_byte() {
         b"topics:\n  - name: orders\n    partitions: 1\n    replication_factor: 1\n    description: caf\xe9 orders\n",
     )
     .unwrap();
-    let out = topicgate().arg("validate").arg(&file).output().unwrap();
-    let text = stdout(&out).replace(&dir.path().display().to_string(), "[DIR]");
-    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    let out = Test::new().arg("validate").arg(&file).status(1).run();
+    let text = out
+        .stdout
+        .replace(&dir.path().display().to_string(), "[DIR]");
     assert!(text.contains("byte 0xE9 is not UTF-8"), "{text}");
     assert!(text.contains("([DIR]/orders.yaml:5:21)"), "{text}");
 }
@@ -450,29 +340,19 @@ fn export_to_the_working_directory_keeps_later_commands_working() {
         &dir.path().join("cluster.json"),
         &[("topicgate.audit", 1, 1), ("orders.created", 3, 1)],
     );
-    let out = topicgate()
+    Test::new()
         .current_dir(dir.path())
         .args(["export", "--state", "cluster.json", "--out", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .run();
     assert!(!dir.path().join("topicgate.yaml").exists());
-    let out = topicgate()
+    let out = Test::new()
         .current_dir(dir.path())
         .args(["plan", "--exit-code", "--state", "cluster.json", "."])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+        .run();
     assert!(
-        stdout(&out).starts_with("No changes: 2 declared topic(s)"),
+        out.stdout.starts_with("No changes: 2 declared topic(s)"),
         "{}",
-        stdout(&out)
+        out.stdout
     );
 }
 
@@ -489,15 +369,16 @@ fn export_refuses_topics_the_out_directory_already_declares() {
     ]);
     let snapshot = dir.path().join("cluster.json");
     write_snapshot(&snapshot, &[("orders.created", 3, 1), ("payments", 1, 1)]);
-    let out = topicgate()
+    let out = Test::new()
         .args(["export", "--force", "--state"])
         .arg(&snapshot)
         .arg("--out")
         .arg(dir.path().join("topics"))
-        .output()
-        .unwrap();
-    let text = stderr(&out).replace(&dir.path().display().to_string(), "[DIR]");
-    assert_eq!(out.status.code(), Some(2), "{text}");
+        .status(2)
+        .run();
+    let text = out
+        .stderr
+        .replace(&dir.path().display().to_string(), "[DIR]");
     assert!(
         text.contains("`orders.created` is already declared at [DIR]/topics/legacy.yaml:2:5"),
         "{text}"
@@ -505,20 +386,16 @@ fn export_refuses_topics_the_out_directory_already_declares() {
     assert!(!dir.path().join("topics/orders.yaml").exists());
     assert!(!dir.path().join("topics/payments.yaml").exists());
     // Excluding it exports the rest, and the directory still validates.
-    let out = topicgate()
+    Test::new()
         .args(["export", "--exclude", "^orders\\.", "--state"])
         .arg(&snapshot)
         .arg("--out")
         .arg(dir.path().join("topics"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let out = topicgate()
+        .run();
+    Test::new()
         .arg("validate")
         .arg(dir.path().join("topics"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        .run();
 }
 
 // Regression: `plan --out FILE` overwrote an input spec file without a word.
@@ -529,24 +406,25 @@ fn plan_out_never_writes_over_a_spec_file() {
     let snapshot = dir.path().join("cluster.json");
     write_snapshot(&snapshot, &[]);
     let plan = |out: &str| {
-        topicgate()
-            .current_dir(dir.path())
-            .args(["plan", "--state", "cluster.json", "--out", out, "topics"])
-            .output()
-            .unwrap()
+        Test::new().current_dir(dir.path()).args([
+            "plan",
+            "--state",
+            "cluster.json",
+            "--out",
+            out,
+            "topics",
+        ])
     };
     for (target, why) in [
         ("topics/orders.yaml", "is one of the spec files"),
         ("topics/plan.yaml", "would be read as a spec file"),
         ("notes.txt", "is not a topicgate plan"),
     ] {
-        let out = plan(target);
-        assert_eq!(out.status.code(), Some(2), "{target}: {}", stderr(&out));
-        let text = stderr(&out);
-        assert!(
-            text.contains(&format!("`{target}`")) && text.contains(why),
-            "{text}"
-        );
+        plan(target)
+            .status(2)
+            .stderr_contains(format!("`{target}`"))
+            .stderr_contains(why)
+            .run();
     }
     assert_eq!(
         std::fs::read_to_string(dir.path().join("topics/orders.yaml")).unwrap(),
@@ -559,11 +437,10 @@ fn plan_out_never_writes_over_a_spec_file() {
     );
     // A new file outside the specs, and an earlier plan, are written.
     for _ in 0..2 {
-        let out = plan("plan.json");
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        plan("plan.json").run();
     }
     std::fs::write(dir.path().join("empty.json"), "").unwrap();
-    assert_eq!(plan("empty.json").status.code(), Some(0));
+    plan("empty.json").run();
 }
 
 // Regression: a snapshot with impossible contents was accepted; and a document of another kind
@@ -577,15 +454,13 @@ fn an_impossible_snapshot_or_another_document_is_an_error_naming_the_file() {
         .unwrap()
         .replace("\"partitions\": 1", "\"partitions\": -3");
     std::fs::write(&snapshot, text).unwrap();
-    let out = topicgate()
+    Test::new()
         .args(["check", "--state"])
         .arg(&snapshot)
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("cluster.json` is not a valid snapshot (1 problem(s)): topic `orders`: `partitions` is -3"), "{err}");
+        .status(2)
+        .stderr_contains("cluster.json` is not a valid snapshot (1 problem(s)): topic `orders`: `partitions` is -3")
+        .run();
 
     let plan = dir.path().join("plan.json");
     std::fs::write(
@@ -593,19 +468,14 @@ fn an_impossible_snapshot_or_another_document_is_an_error_naming_the_file() {
         r#"{"format": "topicgate-plan", "format_version": 1}"#,
     )
     .unwrap();
-    let out = topicgate()
+    Test::new()
         .args(["check", "--state"])
         .arg(&plan)
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains("expected format `topicgate-snapshot` version 1, found format `topicgate-plan` and version 1"),
-        "{err}"
-    );
-    assert!(!err.contains("Some("), "{err}");
+        .status(2)
+        .stderr_contains("expected format `topicgate-snapshot` version 1, found format `topicgate-plan` and version 1")
+        .stderr_lacks("Some(")
+        .run();
 }
 
 #[test]
@@ -616,45 +486,26 @@ fn a_long_non_ascii_topic_name_is_an_error_not_a_panic() {
         "t.yaml",
         &format!("topics:\n  - name: {name}\n    partitions: 1\n    replication_factor: 1\n"),
     )]);
-    let out = topicgate()
+    Test::new()
         .arg("validate")
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert!(stdout(&out).contains("t.yaml:2:11"), "{}", stdout(&out));
-    let out = topicgate()
-        .args([
-            "gate",
-            "--bootstrap-servers",
-            "127.0.0.1:1",
-            "--require",
-            &name,
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("`--require "), "{}", stderr(&out));
+        .status(1)
+        .stdout_contains("t.yaml:2:11")
+        .run();
+    let gate = || Test::new().args(["gate", "--bootstrap-servers", "127.0.0.1:1"]);
+    gate()
+        .args(["--require", &name])
+        .status(2)
+        .stderr_contains("`--require ")
+        .run();
     let file = dir.path().join("required.txt");
     std::fs::write(&file, format!("{name}\n")).unwrap();
-    let out = topicgate()
-        .args([
-            "gate",
-            "--bootstrap-servers",
-            "127.0.0.1:1",
-            "--require-file",
-        ])
+    gate()
+        .arg("--require-file")
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("required.txt:1"), "{}", stderr(&out));
+        .status(2)
+        .stderr_contains("required.txt:1")
+        .run();
 }
 
 #[test]
@@ -684,13 +535,12 @@ policies:
   retention: {min: 30d, max: 1d}
 ",
     )]);
-    let out = topicgate()
+    let out = Test::new()
         .current_dir(dir.path())
         .args(["validate", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
-    let err = stderr(&out);
+        .status(2)
+        .run();
+    let err = out.stderr;
     for expected in [
         "cluster `prod` is defined twice (first at line 2)",
         "(topicgate.yaml:5:3)",

@@ -1,11 +1,9 @@
 //! The published JSON Schemas (docs/schemas/): generated from the Rust types, committed, and
 //! correct: the repository's specs and example topicgate.yaml validate, bad ones do not.
 
-mod support;
-
 use std::path::Path;
 
-use support::{stdout, topicgate};
+use crate::support::{stdout, topicgate};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
