@@ -517,9 +517,9 @@ fn differences_from_create(change: &TopicChange, topic: &TopicState) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::memory::MemoryCluster;
+    use crate::cluster::memory::{topic_state, MemoryCluster};
     use crate::fixtures::specs;
-    use crate::model::cluster_state::{Api, TopicState};
+    use crate::model::cluster_state::Api;
     use crate::plan::plan;
 
     const OPTS: ApplyOptions = ApplyOptions {
@@ -531,10 +531,7 @@ mod tests {
     #[test]
     fn one_request_per_kind_and_then_the_plan_is_empty() {
         let cluster = MemoryCluster::new();
-        cluster.insert_topic(
-            "old",
-            TopicState::with_overrides(1, 1, &[("retention.ms", "5")]),
-        );
+        cluster.insert_topic("old", topic_state(1, 1, &[("retention.ms", "5")]));
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1}\n  - {name: b, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: old, partitions: 3, replication_factor: 1}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         let mut report = apply(&p, &cluster, &OPTS).unwrap();
@@ -553,7 +550,7 @@ mod tests {
         let mut cluster = MemoryCluster::new();
         cluster.set_unsupported(Api::CreatePartitions, true);
         cluster.faults.refuse_topic = Some("c".into());
-        cluster.insert_topic("old", TopicState::with_overrides(1, 1, &[]));
+        cluster.insert_topic("old", topic_state(1, 1, &[]));
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1}\n  - {name: c, partitions: 1, replication_factor: 1}\n  - {name: old, partitions: 3, replication_factor: 1, configs: {retention.ms: 1h}}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         let report = apply(&p, &cluster, &OPTS).unwrap();
@@ -587,8 +584,8 @@ mod tests {
     #[test]
     fn blocked_and_delete_plans_are_refused_before_any_request() {
         let cluster = MemoryCluster::new();
-        cluster.insert_topic("a", TopicState::with_overrides(3, 1, &[]));
-        cluster.insert_topic("gone", TopicState::with_overrides(1, 1, &[]));
+        cluster.insert_topic("a", topic_state(3, 1, &[]));
+        cluster.insert_topic("gone", topic_state(1, 1, &[]));
         let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: gone, delete: true}\n");
         let p = plan(&s, &cluster.describe().unwrap());
         assert_eq!(apply(&p, &cluster, &OPTS), Err(Refusal::Blocked(1)));
@@ -634,12 +631,9 @@ mod tests {
         cluster.faults.created_concurrently = vec![
             (
                 "same".into(),
-                TopicState::with_overrides(2, 1, &[("retention.ms", "3600000")]),
+                topic_state(2, 1, &[("retention.ms", "3600000")]),
             ),
-            (
-                "other".into(),
-                TopicState::with_overrides(3, 1, &[("retention.ms", "1")]),
-            ),
+            ("other".into(), topic_state(3, 1, &[("retention.ms", "1")])),
         ];
         let mut report = apply(&p, &cluster, &OPTS).unwrap();
         settle(&p, &mut report, &cluster, Duration::from_millis(200));

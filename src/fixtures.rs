@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::cluster::memory::topic_state;
 use crate::load::parse_file;
 use crate::model::cluster_state::{
     BrokerDefaults, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
@@ -66,7 +67,7 @@ pub const KAFKA_TOPIC_CONFIGS: &[&str] = &[
 /// A topic as Apache Kafka describes it: every topic-level config, inherited sources
 /// (`retention.ms` from server.properties), overrides marked `DYNAMIC_TOPIC_CONFIG`.
 pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
-    let mut t = TopicState::with_overrides(partitions, rf, overrides);
+    let mut t = topic_state(partitions, rf, overrides);
     for key in KAFKA_TOPIC_CONFIGS {
         let source = if *key == "retention.ms" {
             ConfigSource::StaticBrokerConfig
@@ -88,7 +89,7 @@ pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> Topi
 /// A topic as a sparse broker describes it: only set entries, labelled DEFAULT_CONFIG.
 /// N.B. KAFKA.md (Tansu).
 pub fn sparse_topic(partitions: i32, rf: i16, set: &[(&str, &str)]) -> TopicState {
-    let mut t = TopicState::with_overrides(partitions, rf, set);
+    let mut t = topic_state(partitions, rf, set);
     for e in t.configs.values_mut() {
         e.source = ConfigSource::DefaultConfig;
     }

@@ -101,6 +101,7 @@ pub fn visible(change: &TopicChange, state: &ClusterState) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::memory::topic_state;
     use crate::fixtures::specs;
     use crate::model::cluster_state::TopicState;
 
@@ -123,8 +124,8 @@ mod tests {
     #[test]
     fn plan_lists_only_changes_and_counts_the_rest() {
         let s = state(&[
-            ("a", TopicState::with_overrides(3, 3, &[])),
-            ("unmanaged", TopicState::with_overrides(1, 1, &[])),
+            ("a", topic_state(3, 3, &[])),
+            ("unmanaged", topic_state(1, 1, &[])),
         ]);
         let p = plan(&specs(SPECS), &s);
         assert_eq!(p.changes.len(), 1);
@@ -164,25 +165,16 @@ mod tests {
         let p = plan(&specs(SPECS), &state(&[]));
         let b = p.changes.iter().find(|c| c.topic == "b").unwrap();
         assert!(!visible(b, &state(&[])));
-        assert!(!visible(
-            b,
-            &state(&[("b", TopicState::with_overrides(3, 3, &[]))])
-        ));
+        assert!(!visible(b, &state(&[("b", topic_state(3, 3, &[]))])));
         assert!(visible(
             b,
-            &state(&[(
-                "b",
-                TopicState::with_overrides(3, 3, &[("retention.ms", "3600000")])
-            )])
+            &state(&[("b", topic_state(3, 3, &[("retention.ms", "3600000")]))])
         ));
     }
 
     #[test]
     fn the_plan_document_round_trips() {
-        let p = plan(
-            &specs(SPECS),
-            &state(&[("gone", TopicState::with_overrides(1, 1, &[]))]),
-        );
+        let p = plan(&specs(SPECS), &state(&[("gone", topic_state(1, 1, &[]))]));
         let json = serde_json::to_string(&p).unwrap();
         let back: Plan = serde_json::from_str(&json).unwrap();
         assert_eq!(back, p);
@@ -216,17 +208,9 @@ mod tests {
             policy_exceptions: Default::default(),
         };
         let shows = |t: TopicState| visible(&change, &state(&[("t", t)]));
-        assert!(shows(TopicState::with_overrides(
-            6,
-            1,
-            &[("retention.ms", "9")]
-        )));
-        assert!(!shows(TopicState::with_overrides(
-            3,
-            3,
-            &[("segment.ms", "5")]
-        )));
-        let mut unreadable = TopicState::with_overrides(3, 3, &[]);
+        assert!(shows(topic_state(6, 1, &[("retention.ms", "9")])));
+        assert!(!shows(topic_state(3, 3, &[("segment.ms", "5")])));
+        let mut unreadable = topic_state(3, 3, &[]);
         unreadable.configs_error = Some("timed out".into());
         assert!(shows(unreadable));
     }

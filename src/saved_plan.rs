@@ -219,6 +219,7 @@ pub fn drift_since(plan: &Plan, state: &ClusterState) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::memory::topic_state;
     use crate::fixtures::specs;
     use crate::model::cluster_state::TopicState;
     use crate::model::plan::{ConfigChange, ValueChange};
@@ -242,15 +243,12 @@ mod tests {
 
     #[test]
     fn a_saved_plan_detects_drift_since_it_was_made() {
-        let before = state(&[("a", TopicState::with_overrides(1, 3, &[]))]);
+        let before = state(&[("a", topic_state(1, 3, &[]))]);
         let p = plan(&specs(SPECS), &before);
         assert!(drift_since(&p, &before).is_empty());
         let after = state(&[
-            (
-                "a",
-                TopicState::with_overrides(2, 3, &[("retention.ms", "5")]),
-            ),
-            ("b", TopicState::with_overrides(1, 1, &[])),
+            ("a", topic_state(2, 3, &[("retention.ms", "5")])),
+            ("b", topic_state(1, 1, &[])),
         ]);
         let drift = drift_since(&p, &after);
         assert_eq!(drift.len(), 3, "{drift:#?}");
@@ -287,10 +285,10 @@ mod tests {
         let s = state(&[
             (
                 "a",
-                TopicState::with_overrides(1, 3, &[("segment.ms", "5"), ("vendor.x", "1")]),
+                topic_state(1, 3, &[("segment.ms", "5"), ("vendor.x", "1")]),
             ),
-            ("b", TopicState::with_overrides(9, 1, &[])),
-            ("gone", TopicState::with_overrides(1, 1, &[])),
+            ("b", topic_state(9, 1, &[])),
+            ("gone", topic_state(1, 1, &[])),
         ]);
         let text = "topics:\n  - name: a\n    partitions: 3\n    replication_factor: 3\n    configs: {retention.ms: 7d, cleanup.policy: [delete, compact], min.cleanable.dirty.ratio: 0.50}\n  - name: b\n    partitions: 3\n    replication_factor: 3\n  - name: c\n    partitions: 1\n    replication_factor: 1\n    configs: {unclean.leader.election.enable: TRUE}\n    policy_exceptions: {policy-min-partitions: a test}\n  - name: gone\n    delete: true\n";
         let p = plan(&specs(text), &s);
@@ -310,7 +308,7 @@ mod tests {
     #[test]
     fn an_edited_plan_is_refused_with_every_problem() {
         // Regression: `apply --plan` sent whatever an edited plan said.
-        let s = state(&[("a", TopicState::with_overrides(3, 3, &[]))]);
+        let s = state(&[("a", topic_state(3, 3, &[]))]);
         let mut p = plan(&specs(SPECS), &s);
         let policies =
             serde_yaml::from_str::<crate::policy::Policies>("min_partitions: {value: 2}")
@@ -356,7 +354,7 @@ mod tests {
     fn drift_names_each_override_then_and_now_by_meaning() {
         let before = state(&[(
             "b",
-            TopicState::with_overrides(
+            topic_state(
                 3,
                 3,
                 &[("cleanup.policy", "compact,delete"), ("segment.ms", "5")],
@@ -365,7 +363,7 @@ mod tests {
         let p = plan(&specs(SPECS), &before);
         let now = state(&[(
             "b",
-            TopicState::with_overrides(
+            topic_state(
                 3,
                 3,
                 &[

@@ -5,6 +5,7 @@
 //! this adapter models only what those tests pin down.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::cluster::connect::{ClusterSource, ConnectError, Connector, Reader};
@@ -12,8 +13,46 @@ use crate::cluster::{
     Admin, ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
     OpError, TopicOutcome,
 };
-use crate::model::cluster_state::{Api, ClusterState, TopicState};
+use crate::model::cluster_state::{
+    Api, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
+};
 use crate::model::connection::Connection;
+
+/// A topic state built from partitions, replication factor and overrides, as a broker that
+/// reports only set configs would show it: what this cluster holds for a topic it created or
+/// changed, and what tests and snapshots of sparse brokers start from.
+pub fn topic_state(
+    partitions: i32,
+    replication_factor: i16,
+    overrides: &[(&str, &str)],
+) -> TopicState {
+    let configs: BTreeMap<String, ConfigEntry> = overrides
+        .iter()
+        .map(|(k, v)| {
+            let entry = ConfigEntry {
+                value: Some(v.to_string()),
+                source: ConfigSource::DynamicTopicConfig,
+                sensitive: false,
+                read_only: false,
+            };
+            (k.to_string(), entry)
+        })
+        .collect();
+    TopicState {
+        partitions,
+        replication_factor,
+        assignment: (0..partitions)
+            .map(|p| {
+                (0..i32::from(replication_factor))
+                    .map(|r| (p + r) % i32::from(replication_factor))
+                    .collect()
+            })
+            .collect(),
+        config_view: ConfigView::detect([&configs]),
+        configs,
+        configs_error: None,
+    }
+}
 
 /// One request the cluster received, as sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,8 +211,7 @@ impl ClusterWriter for MemoryCluster {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                let state =
-                    TopicState::with_overrides(t.partitions, t.replication_factor, &overrides);
+                let state = topic_state(t.partitions, t.replication_factor, &overrides);
                 self.insert_topic(&t.name, state);
                 (t.name.clone(), Ok(()))
             })
@@ -228,7 +266,7 @@ impl ClusterWriter for MemoryCluster {
                 }
                 let pairs: Vec<(&str, &str)> =
                     o.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                *t = TopicState::with_overrides(t.partitions, t.replication_factor, &pairs);
+                *t = topic_state(t.partitions, t.replication_factor, &pairs);
                 (c.topic.clone(), Ok(()))
             })
             .collect();

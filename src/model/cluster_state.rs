@@ -123,41 +123,6 @@ impl TopicState {
             .map(|(k, e)| (k.clone(), e.value.clone().unwrap_or_default()))
             .collect()
     }
-
-    /// A topic state built from partitions, replication factor and overrides, as a broker
-    /// that reports only set configs would show it (tests and snapshots of sparse brokers).
-    pub fn with_overrides(
-        partitions: i32,
-        replication_factor: i16,
-        overrides: &[(&str, &str)],
-    ) -> Self {
-        let configs: BTreeMap<String, ConfigEntry> = overrides
-            .iter()
-            .map(|(k, v)| {
-                let entry = ConfigEntry {
-                    value: Some(v.to_string()),
-                    source: ConfigSource::DynamicTopicConfig,
-                    sensitive: false,
-                    read_only: false,
-                };
-                (k.to_string(), entry)
-            })
-            .collect();
-        TopicState {
-            partitions,
-            replication_factor,
-            assignment: (0..partitions)
-                .map(|p| {
-                    (0..i32::from(replication_factor))
-                        .map(|r| (p + r) % i32::from(replication_factor))
-                        .collect()
-                })
-                .collect(),
-            config_view: ConfigView::detect([&configs]),
-            configs,
-            configs_error: None,
-        }
-    }
 }
 
 /// Broker settings that decide what an auto-created topic looks like. `None`: not exposed.

@@ -127,14 +127,15 @@ pub const SNAPSHOT: &str = r#"{"format": "topicgate-snapshot", "format_version":
 /// replication factor; no overrides) to `path`, taken now: offline tests of commands that read a
 /// cluster.
 pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
-    use topicgate::model::cluster_state::{ClusterState, TopicState};
+    use topicgate::cluster::memory::topic_state;
+    use topicgate::model::cluster_state::ClusterState;
     let cluster = ClusterState {
         source: "snapshot-test:9092".into(),
         cluster_id: Some("test".into()),
         brokers: vec![1],
         topics: topics
             .iter()
-            .map(|(n, p, rf)| (n.to_string(), TopicState::with_overrides(*p, *rf, &[])))
+            .map(|(n, p, rf)| (n.to_string(), topic_state(*p, *rf, &[])))
             .collect(),
         broker_defaults: Default::default(),
         capabilities: Default::default(),
