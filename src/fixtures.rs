@@ -12,7 +12,7 @@ use crate::model::cluster_state::{
 use crate::model::topic_spec::SpecSet;
 
 /// Specs parsed from `text` (as file `s.yaml`); panics on any diagnostic.
-pub fn specs(text: &str) -> SpecSet {
+pub(crate) fn specs(text: &str) -> SpecSet {
     let mut topics = Vec::new();
     let mut diags = Vec::new();
     parse_file(Path::new("s.yaml"), text, &mut topics, &mut diags);
@@ -25,7 +25,7 @@ pub fn specs(text: &str) -> SpecSet {
 
 /// The topic-level configs Apache Kafka 3.9 reports for every topic, set or not (the catalog's
 /// configs of that version).
-pub const KAFKA_TOPIC_CONFIGS: &[&str] = &[
+pub(crate) const KAFKA_TOPIC_CONFIGS: &[&str] = &[
     "cleanup.policy",
     "compression.gzip.level",
     "compression.lz4.level",
@@ -66,7 +66,7 @@ pub const KAFKA_TOPIC_CONFIGS: &[&str] = &[
 
 /// A topic as Apache Kafka describes it: every topic-level config, inherited sources
 /// (`retention.ms` from server.properties), overrides marked `DYNAMIC_TOPIC_CONFIG`.
-pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
+pub(crate) fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> TopicState {
     let mut t = topic_state(partitions, rf, overrides);
     for key in KAFKA_TOPIC_CONFIGS {
         let source = if *key == "retention.ms" {
@@ -88,7 +88,7 @@ pub fn kafka_topic(partitions: i32, rf: i16, overrides: &[(&str, &str)]) -> Topi
 
 /// A topic as a sparse broker describes it: only set entries, labelled DEFAULT_CONFIG.
 /// N.B. KAFKA.md (Tansu).
-pub fn sparse_topic(partitions: i32, rf: i16, set: &[(&str, &str)]) -> TopicState {
+pub(crate) fn sparse_topic(partitions: i32, rf: i16, set: &[(&str, &str)]) -> TopicState {
     let mut t = topic_state(partitions, rf, set);
     for e in t.configs.values_mut() {
         e.source = ConfigSource::DefaultConfig;
@@ -99,7 +99,7 @@ pub fn sparse_topic(partitions: i32, rf: i16, set: &[(&str, &str)]) -> TopicStat
 }
 
 /// A cluster with the given topics, 3 brokers and MSK's defaults exposed (1 partition, RF 3).
-pub fn msk(topics: Vec<(&str, TopicState)>) -> ClusterState {
+pub(crate) fn msk(topics: Vec<(&str, TopicState)>) -> ClusterState {
     ClusterState {
         source: "b-1:9092".into(),
         cluster_id: Some("msk".into()),

@@ -92,11 +92,11 @@ pub fn check(input: &CheckInput) -> CheckReport {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    pub use crate::fixtures::{kafka_topic, msk, sparse_topic, specs};
+    pub(crate) use crate::fixtures::{kafka_topic, msk, sparse_topic, specs};
     use crate::model::broker_defaults::{GivenDefaults, ResolvedDefaults};
     use crate::model::cluster_state::TopicState;
 
-    pub fn run(specs: &SpecSet, state: &ClusterState, given: GivenDefaults) -> CheckReport {
+    pub(crate) fn run(specs: &SpecSet, state: &ClusterState, given: GivenDefaults) -> CheckReport {
         let filter = TopicFilter::default();
         let input = CheckInput {
             specs,
@@ -112,7 +112,7 @@ pub(crate) mod tests {
         check(&input)
     }
 
-    pub fn codes(report: &CheckReport) -> Vec<(Option<&str>, &'static str, Severity)> {
+    pub(crate) fn codes(report: &CheckReport) -> Vec<(Option<&str>, &'static str, Severity)> {
         report
             .findings
             .iter()
@@ -120,9 +120,9 @@ pub(crate) mod tests {
             .collect()
     }
 
-    pub const GOVERNED: &str = "topics:\n  - name: orders.created\n    partitions: 12\n    replication_factor: 3\n    configs: {retention.ms: 7d, min.insync.replicas: 2}\n";
+    pub(crate) const GOVERNED: &str = "topics:\n  - name: orders.created\n    partitions: 12\n    replication_factor: 3\n    configs: {retention.ms: 7d, min.insync.replicas: 2}\n";
 
-    pub fn governed_topic() -> TopicState {
+    pub(crate) fn governed_topic() -> TopicState {
         kafka_topic(
             12,
             3,

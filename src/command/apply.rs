@@ -18,7 +18,7 @@ use crate::saved_plan::drift_since;
 use crate::settings::arguments::ApplyFormat;
 use crate::settings::{ApplySettings, ApplySource};
 
-pub fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
+pub(super) fn run(s: &ApplySettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (policies, io) = (&cx.policies, &mut cx.io);
     let timeout = s.connection.timeout;
     let cluster;

@@ -7,7 +7,7 @@ use crate::render;
 use crate::settings::arguments::{CheckFormat, FailOn};
 use crate::settings::CheckSettings;
 
-pub fn run(s: &CheckSettings, cx: &mut Context) -> Result<Outcome, Error> {
+pub(super) fn run(s: &CheckSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
     let cluster = super::open(cx.connector, &s.source, io)?;
     let (specs, state) = load_and_describe(&s.paths, None, &*cluster, io)?;

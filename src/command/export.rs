@@ -11,7 +11,7 @@ use crate::export::export;
 use crate::render;
 use crate::settings::ExportSettings;
 
-pub fn run(s: &ExportSettings, cx: &mut Context) -> Result<Outcome, Error> {
+pub(super) fn run(s: &ExportSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (out_dir, io) = (s.out.as_path(), &mut cx.io);
     let cluster = super::open(cx.connector, &s.source, io)?;
     let state = cluster.describe()?;

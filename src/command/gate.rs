@@ -15,7 +15,7 @@ use crate::render;
 use crate::settings::arguments::GateFormat;
 use crate::settings::GateSettings;
 
-pub fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
+pub(super) fn run(s: &GateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (rules, required, wait, io) = (&s.rules, &s.required, s.wait, &mut cx.io);
     let start = Instant::now();
     let deadline = start + wait.unwrap_or_default();

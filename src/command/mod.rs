@@ -258,7 +258,7 @@ pub(crate) mod testing {
 
     impl Ran {
         /// The outcome; panics (showing the output) on an error.
-        pub fn outcome(&self) -> Outcome {
+        pub(crate) fn outcome(&self) -> Outcome {
             match &self.result {
                 Ok(o) => *o,
                 Err(e) => panic!("error: {e}\nstdout:\n{}\nstderr:\n{}", self.out, self.err),

@@ -11,7 +11,7 @@ use crate::render;
 use crate::settings::arguments::PlanFormat;
 use crate::settings::PlanSettings;
 
-pub fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome, Error> {
+pub(super) fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let (paths, out_file, io) = (&s.paths, s.out.as_deref(), &mut cx.io);
     if let Some(file) = out_file {
         check_plan_file(paths, file)?;

@@ -4,7 +4,7 @@ use super::{Context, Outcome};
 use crate::error::Error;
 use crate::settings::arguments::SchemaKind;
 
-pub fn run(kind: SchemaKind, cx: &mut Context) -> Result<Outcome, Error> {
+pub(super) fn run(kind: SchemaKind, cx: &mut Context) -> Result<Outcome, Error> {
     let schema = match kind {
         SchemaKind::Spec => crate::spec_file::spec_schema(),
         SchemaKind::Config => crate::spec_file::config_schema_document(),

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::render;
 use crate::settings::{ClusterSource, SnapshotSettings};
 
-pub fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
+pub(super) fn run(s: &SnapshotSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
     // N.B. always live: settings give `snapshot` a connection, never `--state`.
     let cluster = cx

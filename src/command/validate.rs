@@ -9,7 +9,7 @@ use crate::render::validate_report::ValidateReport;
 use crate::settings::arguments::ValidateFormat;
 use crate::settings::ValidateSettings;
 
-pub fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome, Error> {
+pub(crate) fn run(s: &ValidateSettings, cx: &mut Context) -> Result<Outcome, Error> {
     let io = &mut cx.io;
     let (loaded, files, topics, diagnostics, unreadable, findings) = match load(&s.paths) {
         Ok(l) => {

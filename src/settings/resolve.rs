@@ -55,9 +55,9 @@ use crate::settings::arguments::{
 use crate::settings::file::{self, ClusterSettings, SettingsFileError};
 
 /// `--timeout` when neither the flag nor its variable is given.
-pub const DEFAULT_TIMEOUT: &str = "30s";
+pub(super) const DEFAULT_TIMEOUT: &str = "30s";
 /// `gate --wait` is how long to keep polling; each poll uses `--timeout`, never this.
-pub const WAIT_RANGE: (Duration, Duration, &str) = (
+pub(super) const WAIT_RANGE: (Duration, Duration, &str) = (
     Duration::ZERO,
     Duration::from_secs(24 * 3600),
     "from 0s to 24h",

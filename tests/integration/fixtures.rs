@@ -3,7 +3,7 @@
 //! test only stay in that test, beside its assertions.
 
 /// Used by `cli`.
-pub const BAD_SPECS: &str = "topics:
+pub(crate) const BAD_SPECS: &str = "topics:
   - name: orders created
     partitons: 3
     replication_factor: 0
@@ -17,17 +17,17 @@ pub const BAD_SPECS: &str = "topics:
 ";
 
 /// Used by `exit_codes`.
-pub const PENDING: &str = "topics:\n  - {name: pipe.a, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: pipe.b, partitions: 1, replication_factor: 1}\n";
+pub(crate) const PENDING: &str = "topics:\n  - {name: pipe.a, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: pipe.b, partitions: 1, replication_factor: 1}\n";
 
 /// Used by `exit_codes`.
-pub const LATE: &str =
+pub(crate) const LATE: &str =
     "topics:\n  - {name: late, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n";
 
 /// Used by `exit_codes`.
-pub const RACE: &str = "topics:\n  - {name: race.a, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: race.b, partitions: 1, replication_factor: 1}\n";
+pub(crate) const RACE: &str = "topics:\n  - {name: race.a, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: race.b, partitions: 1, replication_factor: 1}\n";
 
 /// Used by `export_snapshot`.
-pub const EXISTING: &str = "topics:
+pub(crate) const EXISTING: &str = "topics:
   - name: orders.created
     partitions: 3
     replication_factor: 1
@@ -47,7 +47,7 @@ pub const EXISTING: &str = "topics:
 /// Overrides of every type the catalog knows (long, int, double, bool, enum, enum list, replica
 /// throttle list), with values that differ from Kafka's defaults.
 /// Used by `export_snapshot`.
-pub const EVERY_TYPE: &str = "topics:
+pub(crate) const EVERY_TYPE: &str = "topics:
   - name: typed.everything
     partitions: 2
     replication_factor: 1
@@ -89,7 +89,7 @@ pub const EVERY_TYPE: &str = "topics:
 ";
 
 /// Used by `plan_apply`.
-pub const ORDERS: &str = "topics:
+pub(crate) const ORDERS: &str = "topics:
   - name: orders.created
     partitions: 3
     replication_factor: 1
@@ -100,7 +100,7 @@ pub const ORDERS: &str = "topics:
 ";
 
 /// Used by `policies`.
-pub const POLICIES: &str = "policies:
+pub(crate) const POLICIES: &str = "policies:
   topic_name: {patterns: ['^[a-z]+(\\.[a-z0-9-]+)+$']}
   min_partitions: {value: 3}
   max_partitions: {value: 64, severity: warning}
@@ -112,7 +112,7 @@ pub const POLICIES: &str = "policies:
 ";
 
 /// Used by `policies`.
-pub const COMPLIANT: &str = "topics:
+pub(crate) const COMPLIANT: &str = "topics:
   - name: orders.created
     partitions: 12
     replication_factor: 3
@@ -120,13 +120,13 @@ pub const COMPLIANT: &str = "topics:
 ";
 
 /// Used by `settings`.
-pub const SNAPSHOT: &str = r#"{"format": "topicgate-snapshot", "format_version": 1, "generated_by": "test", "taken_at": "2026-11-24T00:00:00Z",
+pub(crate) const SNAPSHOT: &str = r#"{"format": "topicgate-snapshot", "format_version": 1, "generated_by": "test", "taken_at": "2026-11-24T00:00:00Z",
 "cluster": {"source": "test", "cluster_id": null, "brokers": [1], "topics": {}, "broker_defaults": {"num_partitions": null, "default_replication_factor": null, "auto_create_topics_enable": null}}}"#;
 
 /// Writes a snapshot (`--state FILE`) of a cluster with the given topics (name, partitions,
 /// replication factor; no overrides) to `path`, taken now: offline tests of commands that read a
 /// cluster.
-pub fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
+pub(crate) fn write_snapshot(path: &std::path::Path, topics: &[(&str, i32, i16)]) {
     use topicgate::cluster::memory::topic_state;
     use topicgate::model::cluster_state::ClusterState;
     let cluster = ClusterState {

@@ -165,7 +165,7 @@ fn an_unreachable_cluster_fails_fast_with_the_address() {
 }
 
 /// Every key the adapter once took as proof of a full (Apache Kafka) response, with valid values.
-pub const ONCE_STANDARD: &[(&str, &str)] = &[
+pub(crate) const ONCE_STANDARD: &[(&str, &str)] = &[
     ("cleanup.policy", "delete"),
     ("compression.type", "zstd"),
     ("delete.retention.ms", "86400000"),

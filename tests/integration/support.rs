@@ -44,7 +44,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 
 /// Which broker a [`Broker`] handle points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BrokerKind {
+pub(crate) enum BrokerKind {
     /// Apache Kafka, one node.
     Kafka,
     /// Apache Kafka, three nodes with MSK-like defaults.
@@ -55,7 +55,7 @@ pub enum BrokerKind {
 
 /// A broker for one test: a lease on a shared Kafka cluster, or a Tansu of its own (killed when
 /// dropped).
-pub struct Broker {
+pub(crate) struct Broker {
     pub bootstrap: String,
     pub kind: BrokerKind,
     inner: Inner,
@@ -73,7 +73,7 @@ enum Inner {
 }
 
 /// A Kafka cluster shared by the tests of a run.
-pub struct SharedCluster {
+pub(crate) struct SharedCluster {
     pub bootstrap: String,
     pub nodes: usize,
     /// The directory holding `node-<id>.log`, when known.
@@ -85,7 +85,7 @@ pub struct SharedCluster {
 }
 
 /// The Tansu binary: `$TOPICGATE_TANSU`, or `.tools/tansu` as installed by `scripts/install-broker`.
-pub fn tansu_binary() -> PathBuf {
+pub(crate) fn tansu_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("TOPICGATE_TANSU") {
         return PathBuf::from(p);
     }
@@ -330,22 +330,22 @@ fn cluster(
 
 impl Broker {
     /// A lease on the shared single-node Apache Kafka cluster (see the module doc).
-    pub fn start() -> Broker {
+    pub(crate) fn start() -> Broker {
         Broker::kafka()
     }
 
     /// A lease on the shared single-node Apache Kafka cluster (see the module doc).
-    pub fn kafka() -> Broker {
+    pub(crate) fn kafka() -> Broker {
         cluster(&SINGLE, "TOPICGATE_TEST_KAFKA", 1, false).lease(BrokerKind::Kafka)
     }
 
     /// A lease on the shared MSK-like 3-node Apache Kafka cluster (see the module doc).
-    pub fn msk() -> Broker {
+    pub(crate) fn msk() -> Broker {
         cluster(&MSK, "TOPICGATE_TEST_KAFKA_MSK", 3, true).lease(BrokerKind::KafkaMsk)
     }
 
     /// A Tansu of this test's own, on a free loopback port; killed when dropped.
-    pub fn tansu() -> Broker {
+    pub(crate) fn tansu() -> Broker {
         for _attempt in 0..5 {
             let port = free_port();
             // The port may be taken between the probe and Tansu's bind: try another.
@@ -362,7 +362,7 @@ impl Broker {
     /// A Tansu listening on `port` and advertising `advertised` (the same port, or a proxy's in
     /// front of it), for tests that need the address before the broker runs. Panics if it does
     /// not start (the port is taken).
-    pub fn start_at(port: u16, advertised: u16) -> Broker {
+    pub(crate) fn start_at(port: u16, advertised: u16) -> Broker {
         Broker::spawn_tansu(port, advertised)
             .unwrap_or_else(|| panic!("the sparse test broker did not start on port {port}"))
     }
@@ -434,12 +434,12 @@ impl Broker {
 
     /// Whether this is Apache Kafka (reports every config with its source, broker configs,
     /// CreatePartitions, `validate_only`).
-    pub fn is_kafka(&self) -> bool {
+    pub(crate) fn is_kafka(&self) -> bool {
         self.kind != BrokerKind::Tansu
     }
 
     /// The directory of the cluster's node logs, for Kafka.
-    pub fn logs(&self) -> Option<&Path> {
+    pub(crate) fn logs(&self) -> Option<&Path> {
         match &self.inner {
             Inner::Kafka { cluster, .. } => cluster.logs.as_deref(),
             Inner::Tansu { .. } => None,
@@ -465,7 +465,7 @@ impl Drop for Broker {
 
 /// The directory of the Apache Kafka jars (`scripts/install-kafka`, which installs them if
 /// missing and prints the directory).
-pub fn kafka_home() -> PathBuf {
+pub(crate) fn kafka_home() -> PathBuf {
     static HOME: OnceLock<PathBuf> = OnceLock::new();
     HOME.get_or_init(|| {
         let out = Command::new(root().join("scripts/install-kafka"))
@@ -483,7 +483,7 @@ pub fn kafka_home() -> PathBuf {
 
 /// Runs one of Kafka's own command-line tools (`class`, e.g.
 /// `org.apache.kafka.tools.reassign.ReassignPartitionsCommand`) with `args`.
-pub fn kafka_tool(class: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn kafka_tool(class: &str, args: &[&str]) -> std::process::Output {
     let classpath = format!("{}/libs/*", kafka_home().display());
     Command::new("java")
         .args([
@@ -506,7 +506,7 @@ pub fn kafka_tool(class: &str, args: &[&str]) -> std::process::Output {
 }
 
 /// Polls `f` until it returns `Some`, or panics after `timeout` with `what`.
-pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+pub(crate) fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + timeout;
     loop {
         if let Some(v) = f() {
@@ -518,7 +518,7 @@ pub fn eventually<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Optio
 }
 
 /// The built binary, with a clean environment (no colour, no inherited cluster settings).
-pub fn topicgate() -> assert_cmd::Command {
+pub(crate) fn topicgate() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("topicgate").expect("binary");
     cmd.env("NO_COLOR", "1")
         .env_remove("TOPICGATE_BOOTSTRAP_SERVERS")
@@ -528,7 +528,7 @@ pub fn topicgate() -> assert_cmd::Command {
 }
 
 /// The binary, pointed at `broker`.
-pub fn topicgate_on(broker: &Broker) -> assert_cmd::Command {
+pub(crate) fn topicgate_on(broker: &Broker) -> assert_cmd::Command {
     let mut cmd = topicgate();
     cmd.env("TOPICGATE_BOOTSTRAP_SERVERS", &broker.bootstrap)
         .env("TOPICGATE_TIMEOUT", "10s");
@@ -536,7 +536,7 @@ pub fn topicgate_on(broker: &Broker) -> assert_cmd::Command {
 }
 
 /// A temporary directory holding the given spec files.
-pub fn spec_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn spec_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, text) in files {
         let path = dir.path().join(name);
@@ -548,16 +548,16 @@ pub fn spec_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-pub fn stdout(output: &std::process::Output) -> String {
+pub(crate) fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-pub fn stderr(output: &std::process::Output) -> String {
+pub(crate) fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// The adapter pointed at `broker`, for reading and changing it outside the binary under test.
-pub fn admin(broker: &Broker) -> topicgate::cluster::kafka::KafkaCluster {
+pub(crate) fn admin(broker: &Broker) -> topicgate::cluster::kafka::KafkaCluster {
     topicgate::cluster::kafka::KafkaCluster::connect(topicgate::model::connection::Connection {
         bootstrap_servers: broker.bootstrap.clone(),
         properties: vec![],
@@ -567,14 +567,14 @@ pub fn admin(broker: &Broker) -> topicgate::cluster::kafka::KafkaCluster {
 }
 
 /// What the cluster looks like now.
-pub fn state(broker: &Broker) -> topicgate::model::cluster_state::ClusterState {
+pub(crate) fn state(broker: &Broker) -> topicgate::model::cluster_state::ClusterState {
     use topicgate::cluster::ClusterReader;
     admin(broker).describe().unwrap()
 }
 
 /// What the service in the story did: produce one record to a topic nobody created. The
 /// producer's metadata request names the topic, so an auto-creating broker creates it.
-pub fn produce(broker: &Broker, topic: &str) {
+pub(crate) fn produce(broker: &Broker, topic: &str) {
     use rdkafka::producer::Producer;
     let producer: rdkafka::producer::BaseProducer = rdkafka::config::ClientConfig::new()
         .set("bootstrap.servers", &broker.bootstrap)
@@ -593,7 +593,7 @@ pub fn produce(broker: &Broker, topic: &str) {
 }
 
 /// A loopback port that nothing listens on (at the time of the call).
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")

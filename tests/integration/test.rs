@@ -22,7 +22,7 @@ enum Expect {
 /// One run of the binary and what it must show. The expected exit status is 0 unless
 /// [`Test::status`] says otherwise.
 #[must_use = "a Test does nothing until `run`"]
-pub struct Test {
+pub(crate) struct Test {
     command: assert_cmd::Command,
     /// The command line as given, for failure messages.
     line: Vec<String>,
@@ -32,7 +32,7 @@ pub struct Test {
 }
 
 /// What a run printed, after its expectations held.
-pub struct Output {
+pub(crate) struct Output {
     pub status: i32,
     pub stdout: String,
     pub stderr: String,
@@ -40,12 +40,12 @@ pub struct Output {
 
 impl Test {
     /// The binary without a cluster.
-    pub fn new() -> Test {
+    pub(crate) fn new() -> Test {
         Test::with(topicgate())
     }
 
     /// The binary pointed at `broker`.
-    pub fn on(broker: &Broker) -> Test {
+    pub(crate) fn on(broker: &Broker) -> Test {
         Test::with(topicgate_on(broker))
     }
 
@@ -59,13 +59,13 @@ impl Test {
         }
     }
 
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Test {
+    pub(crate) fn arg(mut self, arg: impl AsRef<OsStr>) -> Test {
         self.line.push(arg.as_ref().to_string_lossy().into_owned());
         self.command.arg(arg);
         self
     }
 
-    pub fn args<I, S>(mut self, args: I) -> Test
+    pub(crate) fn args<I, S>(mut self, args: I) -> Test
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -76,55 +76,55 @@ impl Test {
         self
     }
 
-    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Test {
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Test {
         self.command.env(key, value);
         self
     }
 
-    pub fn env_remove(mut self, key: &str) -> Test {
+    pub(crate) fn env_remove(mut self, key: &str) -> Test {
         self.command.env_remove(key);
         self
     }
 
-    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Test {
+    pub(crate) fn current_dir(mut self, dir: impl AsRef<Path>) -> Test {
         self.command.current_dir(dir);
         self
     }
 
     /// The exit status the run must end with (0 when not given).
-    pub fn status(mut self, code: i32) -> Test {
+    pub(crate) fn status(mut self, code: i32) -> Test {
         self.status = code;
         self
     }
 
-    pub fn stdout_contains(mut self, text: impl Into<String>) -> Test {
+    pub(crate) fn stdout_contains(mut self, text: impl Into<String>) -> Test {
         self.stdout.push(Expect::Contains(text.into()));
         self
     }
 
-    pub fn stdout_lacks(mut self, text: impl Into<String>) -> Test {
+    pub(crate) fn stdout_lacks(mut self, text: impl Into<String>) -> Test {
         self.stdout.push(Expect::Lacks(text.into()));
         self
     }
 
     /// The whole of stdout.
-    pub fn stdout(mut self, text: impl Into<String>) -> Test {
+    pub(crate) fn stdout(mut self, text: impl Into<String>) -> Test {
         self.stdout.push(Expect::Equals(text.into()));
         self
     }
 
-    pub fn stderr_contains(mut self, text: impl Into<String>) -> Test {
+    pub(crate) fn stderr_contains(mut self, text: impl Into<String>) -> Test {
         self.stderr.push(Expect::Contains(text.into()));
         self
     }
 
-    pub fn stderr_lacks(mut self, text: impl Into<String>) -> Test {
+    pub(crate) fn stderr_lacks(mut self, text: impl Into<String>) -> Test {
         self.stderr.push(Expect::Lacks(text.into()));
         self
     }
 
     /// The whole of stderr.
-    pub fn stderr(mut self, text: impl Into<String>) -> Test {
+    pub(crate) fn stderr(mut self, text: impl Into<String>) -> Test {
         self.stderr.push(Expect::Equals(text.into()));
         self
     }
@@ -132,7 +132,7 @@ impl Test {
     /// Runs the binary and asserts every expectation; panics naming the first that fails, with
     /// the command line and both streams.
     #[track_caller]
-    pub fn run(mut self) -> Output {
+    pub(crate) fn run(mut self) -> Output {
         let out = self.command.output().expect("the topicgate binary runs");
         let output = Output {
             // A signal is no exit status: -1 never matches an expected code.

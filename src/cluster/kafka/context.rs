@@ -15,7 +15,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 
 use super::redactor::Redactor;
 
-pub struct TopicgateContext {
+pub(super) struct TopicgateContext {
     problem: Mutex<Option<ConnectionProblem>>,
     last_error: Mutex<Option<String>>,
     /// The bootstrap addresses as librdkafka names them (`host:port`), and which have failed.
@@ -28,7 +28,7 @@ pub struct TopicgateContext {
 /// A connection-level error that makes waiting pointless (until a broker answers again, for
 /// all but `Authentication`).
 #[derive(Debug, Clone)]
-pub enum ConnectionProblem {
+pub(super) enum ConnectionProblem {
     AllBrokersDown(String),
     Authentication(String),
     Resolve(String),
@@ -36,7 +36,7 @@ pub enum ConnectionProblem {
 
 impl TopicgateContext {
     /// `bootstrap` = the addresses as librdkafka names them (`host:port`).
-    pub fn new(bootstrap: Vec<String>, redactor: Redactor) -> Self {
+    pub(super) fn new(bootstrap: Vec<String>, redactor: Redactor) -> Self {
         TopicgateContext {
             problem: Mutex::new(None),
             last_error: Mutex::new(None),
@@ -46,13 +46,13 @@ impl TopicgateContext {
         }
     }
 
-    pub fn problem(&self) -> Option<ConnectionProblem> {
+    pub(super) fn problem(&self) -> Option<ConnectionProblem> {
         self.problem.lock().map(|g| g.clone()).unwrap_or(None)
     }
 
     /// A broker took a request: the cluster is reachable again. Forgets that every broker was
     /// down (and which bootstrap addresses had failed); an authentication failure stays.
-    pub fn broker_answered(&self) {
+    pub(super) fn broker_answered(&self) {
         if let Ok(mut problem) = self.problem.lock() {
             if !matches!(*problem, Some(ConnectionProblem::Authentication(_))) {
                 *problem = None;
@@ -63,7 +63,7 @@ impl TopicgateContext {
         }
     }
 
-    pub fn last_error(&self) -> Option<String> {
+    pub(super) fn last_error(&self) -> Option<String> {
         self.last_error.lock().map(|g| g.clone()).unwrap_or(None)
     }
 }
@@ -133,13 +133,15 @@ impl ClientContext for TopicgateContext {
 /// N.B. rdkafka 0.39 routes librdkafka's logs and errors to the main queue, but its
 /// `AdminClient` only polls its own admin queue: without this, the context never hears of
 /// connection errors and log events pile up unread.
-pub struct MainQueuePump {
+pub(super) struct MainQueuePump {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
 }
 
 impl MainQueuePump {
-    pub fn start(admin: std::sync::Arc<rdkafka::admin::AdminClient<TopicgateContext>>) -> Self {
+    pub(super) fn start(
+        admin: std::sync::Arc<rdkafka::admin::AdminClient<TopicgateContext>>,
+    ) -> Self {
         use std::sync::atomic::{AtomicBool, Ordering};
         let stop = std::sync::Arc::new(AtomicBool::new(false));
         let flag = std::sync::Arc::clone(&stop);

@@ -19,7 +19,7 @@ use crate::cluster::{ConfigAlteration, ConfigOp, Mode};
 /// the answer, at most `timeout` (plus a small margin for the client itself). Every object
 /// librdkafka hands back is checked before use: an invalid topic name (librdkafka returns NULL
 /// for an empty one) is an error, and nothing is sent.
-pub fn incremental_alter_configs<C: ClientContext>(
+pub(super) fn incremental_alter_configs<C: ClientContext>(
     client: &Client<C>,
     changes: &[ConfigAlteration],
     mode: Mode,

@@ -20,13 +20,13 @@ const NOT_SECRET: &[&str] = &[
 ];
 
 #[derive(Debug, Clone, Default)]
-pub struct Redactor {
+pub(super) struct Redactor {
     /// The values to remove, longest first (so a value containing another goes whole).
     values: Vec<Secret>,
 }
 
 impl Redactor {
-    pub fn new(properties: &[(String, Secret)]) -> Redactor {
+    pub(super) fn new(properties: &[(String, Secret)]) -> Redactor {
         let mut values: Vec<Secret> = properties
             .iter()
             .filter(|(key, value)| {
@@ -51,7 +51,7 @@ impl Redactor {
     }
 
     /// `text` with every configured value replaced by `[redacted]`.
-    pub fn redact(&self, text: &str) -> String {
+    pub(super) fn redact(&self, text: &str) -> String {
         let mut text = text.to_string();
         for value in &self.values {
             for v in [value.expose(), value.expose().trim()] {
@@ -64,7 +64,7 @@ impl Redactor {
     }
 
     /// An adapter error with its librdkafka text redacted.
-    pub fn cluster_error(&self, e: ClusterError) -> ClusterError {
+    pub(super) fn cluster_error(&self, e: ClusterError) -> ClusterError {
         match e {
             ClusterError::Unreachable {
                 bootstrap,
@@ -93,7 +93,7 @@ impl Redactor {
     }
 
     /// Per-topic outcomes with the broker's and librdkafka's messages redacted.
-    pub fn outcomes(&self, outcomes: Vec<TopicOutcome>) -> Vec<TopicOutcome> {
+    pub(super) fn outcomes(&self, outcomes: Vec<TopicOutcome>) -> Vec<TopicOutcome> {
         outcomes
             .into_iter()
             .map(|(name, r)| {
@@ -110,7 +110,7 @@ impl Redactor {
 /// A librdkafka client-creation error as a sentence that never quotes a value: for a config
 /// error, librdkafka's description (itself redacted, and with anything it quotes other than
 /// the key dropped, since a quoted value may be cut short and so escape `redact`) and the key.
-pub fn client_error(e: &rdkafka::error::KafkaError, redactor: &Redactor) -> String {
+pub(super) fn client_error(e: &rdkafka::error::KafkaError, redactor: &Redactor) -> String {
     match e {
         rdkafka::error::KafkaError::ClientConfig(_, desc, key, _value) => {
             let desc = unquote_all_but(&redactor.redact(desc), key);
