@@ -80,7 +80,11 @@ impl KafkaCluster {
             .set("client.id", "topicgate")
             // N.B. KAFKA.md: a Metadata request naming a topic may auto-create it. topicgate only
             // lists all topics, and also tells the client never to ask for auto-creation.
-            .set("allow.auto.create.topics", "false");
+            .set("allow.auto.create.topics", "false")
+            // A short-lived admin tool waiting for a cluster to come back (`gate --wait`, apply
+            // settling its changes) retries a lost broker within a second, not after librdkafka's
+            // 10 s default back-off, which suits long-lived clients. `-X` may set it otherwise.
+            .set("reconnect.backoff.max.ms", "1000");
         for (key, value) in &settings.properties {
             config.set(key, value.expose());
         }
