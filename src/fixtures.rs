@@ -116,3 +116,18 @@ pub(crate) fn msk(topics: Vec<(&str, TopicState)>) -> ClusterState {
         capabilities: Default::default(),
     }
 }
+
+/// A cluster `c1` with the given topics, 3 brokers and no broker defaults exposed.
+pub(crate) fn cluster(topics: &[(&str, TopicState)]) -> ClusterState {
+    ClusterState {
+        source: "test".into(),
+        cluster_id: Some("c1".into()),
+        brokers: vec![1, 2, 3],
+        topics: topics
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.clone()))
+            .collect(),
+        broker_defaults: Default::default(),
+        capabilities: Default::default(),
+    }
+}

@@ -106,17 +106,7 @@ mod tests {
     use crate::model::cluster_state::TopicState;
 
     fn state(topics: &[(&str, TopicState)]) -> ClusterState {
-        ClusterState {
-            source: "test".into(),
-            cluster_id: Some("c1".into()),
-            brokers: vec![1, 2, 3],
-            topics: topics
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.clone()))
-                .collect(),
-            broker_defaults: Default::default(),
-            capabilities: Default::default(),
-        }
+        crate::fixtures::cluster(topics)
     }
 
     const SPECS: &str = "topics:\n  - name: a\n    partitions: 3\n    replication_factor: 3\n  - name: b\n    partitions: 3\n    replication_factor: 3\n    configs: {retention.ms: 1h}\n  - name: gone\n    delete: true\n";

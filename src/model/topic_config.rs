@@ -393,10 +393,10 @@ pub fn write_as(value: &RawValue) -> String {
     }
 }
 
-/// `7d`, `12h`, `1h 30m`, `500ms` to milliseconds. Months and years are refused: their length
-/// in milliseconds is a convention, not a fact. Errors are ours, naming only the units accepted
-/// here (humantime's own message lists months and years as supported).
-pub fn duration_ms(text: &str) -> Result<i64, String> {
+/// `7d`, `12h`, `1h 30m`, `500ms` as a duration, for specs and for flags alike. Months and
+/// years are refused: their length is a convention, not a fact. Errors are ours, naming only the
+/// units accepted here (humantime's own message lists months and years as supported).
+pub fn duration(text: &str) -> Result<Duration, String> {
     let calendar = text
         .split(|c: char| !c.is_alphabetic())
         .filter(|unit| !unit.is_empty())
@@ -411,8 +411,12 @@ pub fn duration_ms(text: &str) -> Result<i64, String> {
             "`{text}` uses months or years; write days instead (for example `30d`)"
         ));
     }
-    let d: Duration = humantime::parse_duration(text)
-        .map_err(|e| format!("`{text}`: {}", duration_problem(&e)))?;
+    humantime::parse_duration(text).map_err(|e| format!("`{text}`: {}", duration_problem(&e)))
+}
+
+/// A duration (see `duration`) in whole milliseconds, as Kafka stores `*.ms` configs.
+pub fn duration_ms(text: &str) -> Result<i64, String> {
+    let d = duration(text)?;
     if d.subsec_nanos() % 1_000_000 != 0 {
         return Err(format!("`{text}` is not a whole number of milliseconds"));
     }

@@ -101,25 +101,14 @@ fn flag_or_env(
     }
 }
 
-/// Parses a duration flag (`30s`, `2m`, `1h 30m`) and checks it against `range`. Months and
-/// years are refused, as in specs: their length is a convention, not a fact.
+/// Parses a duration flag (`30s`, `2m`, `1h 30m`) as specs write durations (months and years
+/// refused) and checks it against `range`.
 fn duration_setting(
     shown: &str,
     text: &str,
     (min, max, range): (Duration, Duration, &str),
 ) -> Result<Duration, SettingsError> {
-    let calendar = text.split(|c: char| !c.is_ascii_alphabetic()).any(|unit| {
-        unit == "M"
-            || matches!(
-                unit.to_ascii_lowercase().as_str(),
-                "y" | "year" | "years" | "month" | "months"
-            )
-    });
-    let parsed = if calendar {
-        None
-    } else {
-        humantime::parse_duration(text.trim()).ok()
-    };
+    let parsed = crate::model::topic_config::duration(text.trim()).ok();
     match parsed {
         None => Err(SettingsError::Duration(format!(
             "{shown} is not a duration {range}, like `30s` or `2m` (units: `ms`, `s`, `m`, `h`, `d`)"
