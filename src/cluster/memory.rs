@@ -5,11 +5,12 @@
 //! this adapter models only what those tests pin down.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::cluster::connect::{ClusterSource, ConnectError, Connector, Reader};
 use crate::cluster::{
-    Admin, ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
+    only_topics, Admin, ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
     OpError, TopicOutcome,
 };
 use crate::model::cluster_state::{Api, ClusterState, TopicState};
@@ -54,6 +55,8 @@ pub struct Faults {
 pub struct MemoryCluster {
     state: RefCell<ClusterState>,
     requests: RefCell<Vec<Request>>,
+    /// Every read that answered: `None` for `describe`, the names for `describe_topics`.
+    reads: RefCell<Vec<Option<BTreeSet<String>>>>,
     pub faults: Faults,
 }
 
@@ -73,6 +76,7 @@ impl MemoryCluster {
                 ..Default::default()
             }),
             requests: RefCell::new(Vec::new()),
+            reads: RefCell::new(Vec::new()),
             faults: Faults::default(),
         }
     }
@@ -114,6 +118,12 @@ impl MemoryCluster {
         self.requests.borrow().iter().map(Request::kind).collect()
     }
 
+    /// Every read that answered so far, in order: `None` for a whole `describe`, the names
+    /// asked for by `describe_topics`.
+    pub fn reads(&self) -> Vec<Option<BTreeSet<String>>> {
+        self.reads.borrow().clone()
+    }
+
     fn record(&self, request: Request) {
         self.requests.borrow_mut().push(request);
     }
@@ -128,7 +138,14 @@ impl ClusterReader for MemoryCluster {
                 detail: "gone".into(),
             });
         }
+        self.reads.borrow_mut().push(None);
         Ok(self.state.borrow().clone())
+    }
+
+    fn describe_topics(&self, names: &BTreeSet<String>) -> Result<ClusterState, ClusterError> {
+        let state = self.describe()?;
+        *self.reads.borrow_mut().last_mut().expect("describe recorded it") = Some(names.clone());
+        Ok(only_topics(state, names))
     }
 }
 
