@@ -355,6 +355,9 @@ pub fn apply(
     })
 }
 
+/// How long `settle` polls every 200 ms at most before backing off to once a second.
+const FREQUENT_POLLS_FOR: Duration = Duration::from_secs(5);
+
 /// After the requests: polls the cluster until it shows every topic whose steps all succeeded,
 /// and settles the steps whose outcome the answers left open (`Unknown`), until `timeout`. An
 /// open step is done once the cluster shows it; a create whose topic now exists is done if the
@@ -373,7 +376,8 @@ pub fn settle(
 ) {
     let changes: BTreeMap<&str, &TopicChange> =
         plan.changes.iter().map(|c| (c.topic.as_str(), c)).collect();
-    let deadline = Instant::now() + timeout;
+    let start = Instant::now();
+    let deadline = start + timeout;
     let mut delay = Duration::from_millis(50);
     // The done topics the cluster has not shown yet; all of them until the first read.
     let mut pending: BTreeSet<&str> = plan
@@ -418,7 +422,7 @@ pub fn settle(
                 pending.retain(|t| changes.get(t).is_some_and(|c| !visible(c, state)));
             }
             Err(e) => log::debug!(
-                "reading the cluster while waiting for changes to show, {} ms before the deadline: {e}",
+                "describe while waiting for changes to show, {} ms before the deadline: {e}",
                 deadline
                     .saturating_duration_since(Instant::now())
                     .as_millis()
@@ -434,7 +438,15 @@ pub fn settle(
             return;
         }
         std::thread::sleep(delay);
-        delay = (delay * 2).min(Duration::from_secs(1));
+        // N.B. a broker shows new topics only once it has applied them (on Kafka, a second or
+        // two for 1,000 partitions): polls are cheap, so the first seconds poll often, and a
+        // long wait (a broker restarting) backs off to one poll a second.
+        let cap = if start.elapsed() < FREQUENT_POLLS_FOR {
+            Duration::from_millis(200)
+        } else {
+            Duration::from_secs(1)
+        };
+        delay = (delay * 2).min(cap);
     }
 }
 

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use crate::cluster::connect::{ClusterSource, ConnectError, Connector, Reader};
 use crate::cluster::{
-    only_topics, Admin, ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
-    OpError, TopicOutcome,
+    only_topics, Admin, ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp,
+    Mode, NewTopic, OpError, TopicOutcome,
 };
 use crate::model::cluster_state::{Api, ClusterState, TopicState};
 use crate::model::connection::Connection;
@@ -144,7 +144,11 @@ impl ClusterReader for MemoryCluster {
 
     fn describe_topics(&self, names: &BTreeSet<String>) -> Result<ClusterState, ClusterError> {
         let state = self.describe()?;
-        *self.reads.borrow_mut().last_mut().expect("describe recorded it") = Some(names.clone());
+        *self
+            .reads
+            .borrow_mut()
+            .last_mut()
+            .expect("describe recorded it") = Some(names.clone());
         Ok(only_topics(state, names))
     }
 }
