@@ -5,7 +5,7 @@
 //! show whether it went through). A failed step does not stop the independent ones, and running
 //! apply again finishes the job: it plans afresh from what the cluster shows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -355,12 +355,18 @@ pub fn apply(
     })
 }
 
-/// After the requests: polls `describe` until the cluster shows every topic whose steps all
-/// succeeded, and settles the steps whose outcome the answers left open (`Unknown`), until
-/// `timeout`. An open step is done once the cluster shows it; a create whose topic now exists
-/// is done if the topic matches the plan, and failed, saying how it differs, if it does not.
-/// What the cluster cannot show before the deadline stays unknown. Fills
-/// `report.not_yet_visible` with the done topics the cluster does not show yet.
+/// How long `settle` polls every 200 ms at most before backing off to once a second.
+const FREQUENT_POLLS_FOR: Duration = Duration::from_secs(5);
+
+/// After the requests: polls the cluster until it shows every topic whose steps all succeeded,
+/// and settles the steps whose outcome the answers left open (`Unknown`), until `timeout`. An
+/// open step is done once the cluster shows it; a create whose topic now exists is done if the
+/// topic matches the plan, and failed, saying how it differs, if it does not. What the cluster
+/// cannot show before the deadline stays unknown. Fills `report.not_yet_visible` with the done
+/// topics the cluster does not show yet.
+/// Each poll reads only the topics still waited for (`describe_topics`: the Metadata listing and
+/// those topics' configs), never the whole cluster's configs; a topic once shown is not read
+/// again.
 /// N.B. KAFKA.md: creation and deletion are asynchronous; metadata can lag the admin answer.
 pub fn settle(
     plan: &Plan,
@@ -370,47 +376,77 @@ pub fn settle(
 ) {
     let changes: BTreeMap<&str, &TopicChange> =
         plan.changes.iter().map(|c| (c.topic.as_str(), c)).collect();
-    let deadline = Instant::now() + timeout;
+    let start = Instant::now();
+    let deadline = start + timeout;
     let mut delay = Duration::from_millis(50);
+    // The done topics the cluster has not shown yet; all of them until the first read.
+    let mut pending: BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| all_done(report, &c.topic))
+        .map(|c| c.topic.as_str())
+        .collect();
     loop {
-        let state = cluster.describe();
-        if let Ok(state) = &state {
-            for step in &mut report.steps {
-                if let (StepResult::Unknown(why), Some(change)) =
-                    (&step.result, changes.get(step.topic.as_str()))
-                {
-                    if let Some((result, note)) = settled(step.kind, why, change, state) {
-                        log::debug!("{}: {} settled as {result:?}", step.topic, step.summary);
-                        step.result = result;
-                        step.note = note;
+        let open: BTreeSet<String> = report
+            .steps
+            .iter()
+            .filter(|s| matches!(s.result, StepResult::Unknown(_)))
+            .map(|s| s.topic.clone())
+            .chain(pending.iter().map(|t| t.to_string()))
+            .collect();
+        if open.is_empty() {
+            report.not_yet_visible = Vec::new();
+            return;
+        }
+        let state = cluster.describe_topics(&open);
+        match &state {
+            Ok(state) => {
+                for step in &mut report.steps {
+                    if let (StepResult::Unknown(why), Some(change)) =
+                        (&step.result, changes.get(step.topic.as_str()))
+                    {
+                        if let Some((result, note)) = settled(step.kind, why, change, state) {
+                            log::debug!("{}: {} settled as {result:?}", step.topic, step.summary);
+                            step.result = result;
+                            step.note = note;
+                        }
                     }
                 }
+                // A step settled as done adds its topic to those waited for, once all of the
+                // topic's steps are done.
+                for c in &plan.changes {
+                    if all_done(report, &c.topic) && open.contains(&c.topic) {
+                        pending.insert(c.topic.as_str());
+                    }
+                }
+                pending.retain(|t| changes.get(t).is_some_and(|c| !visible(c, state)));
             }
-        }
-        let pending: Vec<String> = plan
-            .changes
-            .iter()
-            .filter(|c| all_done(report, &c.topic))
-            .filter(|c| match &state {
-                Ok(state) => !visible(c, state),
-                Err(_) => true,
-            })
-            .map(|c| c.topic.clone())
-            .collect();
-        if let Err(e) = &state {
-            log::debug!(
+            Err(e) => log::debug!(
                 "describe while waiting for changes to show, {} ms before the deadline: {e}",
                 deadline
                     .saturating_duration_since(Instant::now())
                     .as_millis()
-            );
+            ),
         }
         if (pending.is_empty() && report.unknown() == 0) || Instant::now() + delay > deadline {
-            report.not_yet_visible = pending;
+            report.not_yet_visible = plan
+                .changes
+                .iter()
+                .filter(|c| pending.contains(c.topic.as_str()))
+                .map(|c| c.topic.clone())
+                .collect();
             return;
         }
         std::thread::sleep(delay);
-        delay = (delay * 2).min(Duration::from_secs(1));
+        // N.B. a broker shows new topics only once it has applied them (on Kafka, a second or
+        // two for 1,000 partitions): polls are cheap, so the first seconds poll often, and a
+        // long wait (a broker restarting) backs off to one poll a second.
+        let cap = if start.elapsed() < FREQUENT_POLLS_FOR {
+            Duration::from_millis(200)
+        } else {
+            Duration::from_secs(1)
+        };
+        delay = (delay * 2).min(cap);
     }
 }
 
@@ -543,6 +579,24 @@ mod tests {
         settle(&p, &mut report, &cluster, Duration::from_secs(1));
         assert!(report.not_yet_visible.is_empty());
         assert!(plan(&s, &cluster.describe().unwrap()).is_empty());
+    }
+
+    #[test]
+    fn settling_reads_only_the_topics_it_waits_for() {
+        // Regression: settle polled a whole `describe` (every topic, every config, the brokers'
+        // defaults) until the created topics showed: on Kafka, most of apply's time.
+        let cluster = MemoryCluster::new();
+        for name in ["other.1", "other.2"] {
+            cluster.insert_topic(name, crate::cluster::memory::topic_state(1, 1, &[]));
+        }
+        let s = specs("topics:\n  - {name: a, partitions: 2, replication_factor: 1}\n  - {name: b, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n");
+        let p = plan(&s, &cluster.describe().unwrap());
+        let mut report = apply(&p, &cluster, &OPTS).unwrap();
+        let before = cluster.reads().len();
+        settle(&p, &mut report, &cluster, Duration::from_secs(1));
+        assert!(report.not_yet_visible.is_empty());
+        let waited: BTreeSet<String> = ["a", "b"].map(String::from).into();
+        assert_eq!(cluster.reads()[before..], [Some(waited)]);
     }
 
     #[test]

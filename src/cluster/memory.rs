@@ -5,13 +5,13 @@
 //! this adapter models only what those tests pin down.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::cluster::connect::{ClusterSource, ConnectError, Connector, Reader};
 use crate::cluster::{
-    Admin, ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic,
-    OpError, TopicOutcome,
+    only_topics, Admin, ClusterError, ClusterReader, ClusterWriter, ConfigAlteration, ConfigOp,
+    Mode, NewTopic, OpError, TopicOutcome,
 };
 use crate::model::cluster_state::{
     Api, ClusterState, ConfigEntry, ConfigSource, ConfigView, TopicState,
@@ -93,6 +93,8 @@ pub struct Faults {
 pub struct MemoryCluster {
     state: RefCell<ClusterState>,
     requests: RefCell<Vec<Request>>,
+    /// Every read that answered: `None` for `describe`, the names for `describe_topics`.
+    reads: RefCell<Vec<Option<BTreeSet<String>>>>,
     pub faults: Faults,
 }
 
@@ -112,6 +114,7 @@ impl MemoryCluster {
                 ..Default::default()
             }),
             requests: RefCell::new(Vec::new()),
+            reads: RefCell::new(Vec::new()),
             faults: Faults::default(),
         }
     }
@@ -153,6 +156,12 @@ impl MemoryCluster {
         self.requests.borrow().iter().map(Request::kind).collect()
     }
 
+    /// Every read that answered so far, in order: `None` for a whole `describe`, the names
+    /// asked for by `describe_topics`.
+    pub fn reads(&self) -> Vec<Option<BTreeSet<String>>> {
+        self.reads.borrow().clone()
+    }
+
     fn record(&self, request: Request) {
         self.requests.borrow_mut().push(request);
     }
@@ -167,7 +176,18 @@ impl ClusterReader for MemoryCluster {
                 detail: "gone".into(),
             });
         }
+        self.reads.borrow_mut().push(None);
         Ok(self.state.borrow().clone())
+    }
+
+    fn describe_topics(&self, names: &BTreeSet<String>) -> Result<ClusterState, ClusterError> {
+        let state = self.describe()?;
+        *self
+            .reads
+            .borrow_mut()
+            .last_mut()
+            .expect("describe recorded it") = Some(names.clone());
+        Ok(only_topics(state, names))
     }
 }
 

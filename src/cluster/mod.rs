@@ -1,4 +1,4 @@
-//! The port to a cluster, in two halves: `ClusterReader` (describe) and `ClusterWriter` (create
+//! The port to a cluster, in two halves: `ClusterReader` (describe, and describe some topics) and `ClusterWriter` (create
 //! topics, add partitions, alter configs incrementally, delete topics); `Admin` is both. Domain
 //! operations only. The adapters live beside it: `kafka` (librdkafka, the only importer of
 //! rdkafka) and `memory` (an in-memory state that records requests, for tests above the port)
@@ -10,7 +10,7 @@ pub mod kafka;
 pub mod memory;
 pub mod snapshot;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::model::cluster_state::{Api, ClusterState};
@@ -129,6 +129,12 @@ pub enum Mode {
 pub trait ClusterReader {
     /// Reads the whole cluster: one Metadata request for all topics, batched DescribeConfigs.
     fn describe(&self) -> Result<ClusterState, ClusterError>;
+    /// Reads only the named topics, for polling while changes settle: one Metadata request
+    /// listing all topics (N.B. KAFKA.md: never a Metadata request naming a topic, which could
+    /// create it) and DescribeConfigs only for those of `names` the listing shows. The state
+    /// holds the named topics the cluster has (a named topic it lacks is absent), each as
+    /// `describe` shows it; the broker defaults are not read (all unknown).
+    fn describe_topics(&self, names: &BTreeSet<String>) -> Result<ClusterState, ClusterError>;
 }
 
 /// Changing a cluster.
@@ -166,6 +172,19 @@ impl<T: ClusterReader + ?Sized> ClusterReader for &T {
     fn describe(&self) -> Result<ClusterState, ClusterError> {
         (**self).describe()
     }
+
+    fn describe_topics(&self, names: &BTreeSet<String>) -> Result<ClusterState, ClusterError> {
+        (**self).describe_topics(names)
+    }
+}
+
+/// The named topics of a state read in full: what `describe_topics` returns, for adapters that
+/// hold the whole state anyway (memory, snapshot).
+pub fn only_topics(mut state: ClusterState, names: &BTreeSet<String>) -> ClusterState {
+    state.topics.retain(|name, _| names.contains(name));
+    state.broker_defaults = Default::default();
+    state.capabilities.broker_defaults_visible = false;
+    state
 }
 
 impl<T: ClusterWriter + ?Sized> ClusterWriter for &T {

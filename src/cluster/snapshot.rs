@@ -165,6 +165,13 @@ impl ClusterReader for SnapshotCluster {
     fn describe(&self) -> Result<ClusterState, ClusterError> {
         Ok(self.state.clone())
     }
+
+    fn describe_topics(
+        &self,
+        names: &std::collections::BTreeSet<String>,
+    ) -> Result<ClusterState, ClusterError> {
+        Ok(crate::cluster::only_topics(self.state.clone(), names))
+    }
 }
 
 #[cfg(test)]

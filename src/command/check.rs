@@ -12,6 +12,7 @@ pub(super) fn run(s: &CheckSettings, cx: &mut Context) -> Result<Outcome, Error>
     let cluster = super::open(cx.connector, &s.source, io)?;
     let (specs, state) = load_and_describe(&s.paths, None, &*cluster, io)?;
     let report = check(&s.rules.input(&specs, &state));
+    super::leave_to_exit(state);
     match s.format {
         CheckFormat::Text => render::findings::render_text(&report, io.out, io.palette)?,
         CheckFormat::Json => render::findings::render_json(&report, io.out)?,

@@ -19,6 +19,7 @@ pub(super) fn run(s: &PlanSettings, cx: &mut Context) -> Result<Outcome, Error> 
     let cluster = super::open(cx.connector, &s.source, io)?;
     let (specs, state) = load_and_describe(paths, Some(&cx.policies), &*cluster, io)?;
     let plan = plan(&specs, &state);
+    super::leave_to_exit(state);
     super::log_plan(&plan);
     if let Some(file) = out_file {
         let mut json = Vec::new();

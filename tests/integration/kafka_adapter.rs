@@ -4,7 +4,7 @@
 //! delete, validate_only, and the config catalog checked against what Kafka reports; on Tansu,
 //! a missing API named plainly.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::support::{eventually, kafka_tool, spec_dir, topicgate_on, Broker};
@@ -35,6 +35,43 @@ fn new_topic(name: &str, partitions: i32, configs: &[(&str, &str)]) -> NewTopic 
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
     }
+}
+
+#[test]
+fn describe_topics_reads_only_the_named_topics_as_describe_shows_them() {
+    // The read apply polls while its changes settle (ClusterReader::describe_topics).
+    let broker = Broker::start();
+    let cluster = connect(&broker);
+    let created = cluster
+        .create_topics(
+            &[
+                new_topic("adapter.only.a", 2, &[("retention.ms", "3600000")]),
+                new_topic("adapter.only.b", 1, &[]),
+            ],
+            Mode::Apply,
+        )
+        .unwrap();
+    assert!(created.iter().all(|(_, r)| r.is_ok()), "{created:?}");
+    let names: BTreeSet<String> = ["adapter.only.a", "adapter.only.missing"]
+        .map(String::from)
+        .into();
+    let some = eventually(Duration::from_secs(10), "the topic to show", || {
+        let s = cluster.describe_topics(&names).unwrap();
+        s.topics.contains_key("adapter.only.a").then_some(s)
+    });
+    assert_eq!(
+        some.topics.keys().collect::<Vec<_>>(),
+        ["adapter.only.a"],
+        "only the named topics the cluster has"
+    );
+    let whole = cluster.describe().unwrap();
+    assert_eq!(
+        some.topics["adapter.only.a"],
+        whole.topics["adapter.only.a"]
+    );
+    assert_eq!(some.capabilities.config_view, Some(ConfigView::Full));
+    assert_eq!(some.broker_defaults, BrokerDefaults::default());
+    assert_eq!(some.brokers, whole.brokers);
 }
 
 #[test]
