@@ -38,6 +38,13 @@ use crate::model::cluster_state::{
 };
 use crate::model::connection::{is_bootstrap_property, Connection, TIMEOUT_RANGE};
 
+/// `librdkafka 2.12.1 (gzip, snappy, ssl, sasl_scram, ...)`: the client library and the
+/// features it was built with, for `topicgate --version`.
+pub fn client_version() -> String {
+    let (version, features) = ffi::build_info();
+    format!("librdkafka {version} ({features})")
+}
+
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
 const CHUNK: usize = 2_000;
