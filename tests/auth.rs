@@ -24,3 +24,344 @@ fn version_names_the_tls_and_sasl_features_librdkafka_was_built_with() {
         );
     }
 }
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The secure single-node cluster of this binary (`scripts/kafka/cluster --secure`): its
+/// listeners' addresses and the directory of its certificates. Started by the first test that
+/// needs it; its JVM dies with this process (the script's stdin is a pipe held here).
+struct Secure {
+    plaintext: String,
+    ssl: String,
+    mtls: String,
+    sasl_ssl: String,
+    sasl_plaintext: String,
+    badname: String,
+    tls: PathBuf,
+    _owner: Mutex<Child>,
+}
+
+/// The test-only credentials `scripts/kafka/cluster --secure` creates.
+const ADMIN_PASSWORD: &str = "admin-secret";
+const WRONG_PASSWORD: &str = "wrong-secret-7781";
+
+fn secure() -> &'static Secure {
+    static CLUSTER: OnceLock<Secure> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut child = Command::new(root.join("scripts/kafka/cluster"))
+            .args(["--secure", "--name", "secure"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start scripts/kafka/cluster --secure");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let field = |name: &str| {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(&format!("{name}=")))
+                .unwrap_or_else(|| {
+                    panic!("the secure cluster did not start (no `{name}=`): {line:?}")
+                })
+                .to_string()
+        };
+        Secure {
+            plaintext: field("bootstrap"),
+            ssl: field("ssl"),
+            mtls: field("mtls"),
+            sasl_ssl: field("sasl_ssl"),
+            sasl_plaintext: field("sasl_plaintext"),
+            badname: field("badname"),
+            tls: PathBuf::from(field("tls")),
+            _owner: Mutex::new(child),
+        }
+    })
+}
+
+/// A directory holding topicgate.yaml (`cluster` = the YAML of cluster `c`) and one spec of
+/// topic `topic`.
+fn project(cluster: &str, topic: &str) -> tempfile::TempDir {
+    let dir = spec_dir(&[(
+        "specs/topic.yaml",
+        &format!("topics:\n  - name: {topic}\n    partitions: 2\n    replication_factor: 1\n    configs:\n      retention.ms: 1d\n"),
+    )]);
+    std::fs::write(
+        dir.path().join("topicgate.yaml"),
+        format!("clusters:\n  c:\n{cluster}"),
+    )
+    .unwrap();
+    dir
+}
+
+/// `topicgate --cluster c ARGS specs` in `dir`, with the admin password in `TG_PASSWORD`.
+fn run(dir: &Path, args: &[&str], password: &str) -> std::process::Output {
+    topicgate()
+        .current_dir(dir)
+        .env("TG_PASSWORD", password)
+        .env("TOPICGATE_TIMEOUT", "5s")
+        .args(args)
+        .args(["--cluster", "c", "specs"])
+        .output()
+        .unwrap()
+}
+
+/// plan shows the topic to create, apply creates it, the next plan is empty and check runs.
+fn plan_apply_check(cluster: &str, topic: &str) {
+    let dir = project(cluster, topic);
+    let out = run(dir.path(), &["plan"], ADMIN_PASSWORD);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains(topic), "{}", stdout(&out));
+    let out = run(dir.path(), &["apply", "--yes"], ADMIN_PASSWORD);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("Applied 1 of 1 change(s)."),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(dir.path(), &["plan", "--exit-code"], ADMIN_PASSWORD);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = run(dir.path(), &["check", "--format", "json"], ADMIN_PASSWORD);
+    // 0 or 1 (findings: the broker auto-creates topics), never an error.
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    // The cluster was read over this listener, and the topic matches its spec.
+    assert!(stdout(&out).contains("\"cluster_id\""), "{}", stdout(&out));
+    assert!(stdout(&out).contains("\"errors\": 0"), "{}", stdout(&out));
+    assert!(!stderr(&out).contains("error"), "{}", stderr(&out));
+}
+
+fn tls_section(s: &Secure) -> String {
+    format!(
+        "    tls:\n      ca_file: {}\n",
+        s.tls.join("ca.pem").display()
+    )
+}
+
+#[test]
+fn plan_apply_check_over_tls_with_the_ca_from_the_file() {
+    let s = secure();
+    plan_apply_check(
+        &format!("    bootstrap_servers: {}\n{}", s.ssl, tls_section(s)),
+        "over.tls",
+    );
+}
+
+#[test]
+fn plan_apply_check_over_mutual_tls() {
+    let s = secure();
+    plan_apply_check(
+        &format!(
+            "    bootstrap_servers: {}\n{}      cert_file: {}\n      key_file: {}\n",
+            s.mtls,
+            tls_section(s),
+            s.tls.join("client.pem").display(),
+            s.tls.join("client.key").display()
+        ),
+        "over.mtls",
+    );
+}
+
+#[test]
+fn plan_apply_check_over_sasl_ssl_with_scram_sha_512_and_256() {
+    let s = secure();
+    for (mechanism, topic) in [
+        ("scram-sha-512", "over.scram512"),
+        ("scram-sha-256", "over.scram256"),
+    ] {
+        plan_apply_check(
+            &format!(
+                "    bootstrap_servers: {}\n{}    auth:\n      mechanism: {mechanism}\n      username: admin\n      password_env: TG_PASSWORD\n",
+                s.sasl_ssl,
+                tls_section(s)
+            ),
+            topic,
+        );
+    }
+}
+
+#[test]
+fn plan_apply_check_over_sasl_plaintext_with_plain_and_a_password_file() {
+    let s = secure();
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), format!("{ADMIN_PASSWORD}\n")).unwrap();
+    plan_apply_check(
+        &format!(
+            "    bootstrap_servers: {}\n    auth:\n      mechanism: plain\n      username: admin\n      password_file: {}\n",
+            s.sasl_plaintext,
+            secret.path().display()
+        ),
+        "over.plain",
+    );
+}
+
+#[test]
+fn minus_x_wins_over_the_file_auth() {
+    let s = secure();
+    let dir = project(
+        &format!(
+            "    bootstrap_servers: {}\n    auth:\n      mechanism: scram-sha-256\n      username: admin\n      password_env: TG_PASSWORD\n",
+            s.sasl_plaintext
+        ),
+        "x.wins",
+    );
+    let out = run(dir.path(), &["plan"], WRONG_PASSWORD);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = run(
+        dir.path(),
+        &["plan", "-X", &format!("sasl.password={ADMIN_PASSWORD}")],
+        WRONG_PASSWORD,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
+
+/// Runs `plan` against cluster YAML `cluster` (password `password` in `TG_PASSWORD`) and
+/// asserts the failure: exit 2 within `within`, one line on stderr containing `expect`, and no
+/// secret in any output, at -vvv either.
+fn fails(cluster: &str, password: &str, expect: &str, within: Duration) {
+    let dir = project(cluster, "never.created");
+    let started = Instant::now();
+    let out = run(dir.path(), &["plan"], password);
+    let took = started.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(took < within, "took {took:?}: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(err.contains(expect), "expected {expect:?}: {err}");
+    let out = run(dir.path(), &["plan", "-vvv"], password);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(all.contains("[TRACE"), "-vvv logs: {all}");
+    assert!(!all.contains(password), "a secret was printed at -vvv");
+}
+
+#[test]
+fn a_wrong_password_fails_at_once_without_the_password() {
+    let s = secure();
+    fails(
+        &format!(
+            "    bootstrap_servers: {}\n{}    auth:\n      mechanism: scram-sha-512\n      username: admin\n      password_env: TG_PASSWORD\n",
+            s.sasl_ssl,
+            tls_section(s)
+        ),
+        WRONG_PASSWORD,
+        "authentication with the Kafka cluster",
+        Duration::from_secs(4),
+    );
+}
+
+#[test]
+fn an_unknown_user_fails_at_once() {
+    let s = secure();
+    fails(
+        &format!(
+            "    bootstrap_servers: {}\n    auth:\n      mechanism: scram-sha-256\n      username: nobody\n      password_env: TG_PASSWORD\n",
+            s.sasl_plaintext
+        ),
+        ADMIN_PASSWORD,
+        "authentication with the Kafka cluster",
+        Duration::from_secs(4),
+    );
+}
+
+// Regression: a failed TLS handshake (untrusted CA, certificate for another host) was retried
+// until the whole timeout ended, then reported as "cannot reach".
+#[test]
+fn an_untrusted_ca_fails_at_once_as_a_tls_failure() {
+    let s = secure();
+    fails(
+        &format!(
+            "    bootstrap_servers: {}\n    tls:\n      ca_file: {}\n    auth:\n      mechanism: scram-sha-512\n      username: admin\n      password_env: TG_PASSWORD\n",
+            s.sasl_ssl,
+            s.tls.join("other-ca.pem").display()
+        ),
+        ADMIN_PASSWORD,
+        "TLS handshake with the Kafka cluster",
+        Duration::from_secs(4),
+    );
+}
+
+#[test]
+fn a_certificate_for_another_host_fails_at_once_and_passes_without_hostname_verification() {
+    let s = secure();
+    fails(
+        &format!("    bootstrap_servers: {}\n{}", s.badname, tls_section(s)),
+        ADMIN_PASSWORD,
+        "TLS handshake with the Kafka cluster",
+        Duration::from_secs(4),
+    );
+    // The certificate is trusted (ca.pem holds it): only the host name was wrong.
+    plan_apply_check(
+        &format!(
+            "    bootstrap_servers: {}\n{}      verify_hostname: false\n",
+            s.badname,
+            tls_section(s)
+        ),
+        "over.badname",
+    );
+}
+
+// Regression: with `ssl://` in librdkafka's error text, the failed bootstrap address was not
+// recognised, so TLS to a plaintext port waited for the whole timeout.
+#[test]
+fn tls_to_a_plaintext_port_fails_at_once() {
+    let s = secure();
+    fails(
+        &format!("    bootstrap_servers: {}\n{}", s.plaintext, tls_section(s)),
+        ADMIN_PASSWORD,
+        "a listener without TLS",
+        Duration::from_secs(4),
+    );
+}
+
+#[test]
+fn plaintext_to_a_tls_port_fails_within_the_timeout() {
+    let s = secure();
+    // N.B. a TLS listener waits for a handshake and never answers a plaintext request: the
+    // failure comes when the timeout (5s) ends.
+    fails(
+        &format!(
+            "    bootstrap_servers: {}\n    auth:\n      mechanism: plain\n      username: admin\n      password_env: TG_PASSWORD\n",
+            s.ssl
+        ),
+        ADMIN_PASSWORD,
+        "is this a Kafka listener?",
+        Duration::from_secs(9),
+    );
+}

@@ -85,6 +85,10 @@ pub enum ClusterError {
     },
     #[error("authentication with the Kafka cluster at `{bootstrap}` failed: {detail}")]
     Authentication { bootstrap: String, detail: String },
+    /// The TLS handshake failed: an untrusted certificate, one for another host name, a
+    /// client certificate refused. Retrying cannot help.
+    #[error("TLS handshake with the Kafka cluster at `{bootstrap}` failed: {detail}; check the CA (`tls.ca_file`, or `ssl.ca.location`) and that the broker's certificate names the host in `bootstrap_servers` (hostname verification is on by default)")]
+    Tls { bootstrap: String, detail: String },
     #[error("the broker does not support the {api} API, which topicgate needs to {purpose}")]
     Unsupported { api: Api, purpose: &'static str },
     #[error("{api} request failed: {detail}")]

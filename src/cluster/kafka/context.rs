@@ -31,6 +31,8 @@ pub struct TopicgateContext {
 pub enum ConnectionProblem {
     AllBrokersDown(String),
     Authentication(String),
+    /// A failed TLS handshake (`RD_KAFKA_RESP_ERR__SSL`): an untrusted or misnamed certificate.
+    Tls(String),
     Resolve(String),
 }
 
@@ -54,7 +56,10 @@ impl TopicgateContext {
     /// down (and which bootstrap addresses had failed); an authentication failure stays.
     pub fn broker_answered(&self) {
         if let Ok(mut problem) = self.problem.lock() {
-            if !matches!(*problem, Some(ConnectionProblem::Authentication(_))) {
+            if !matches!(
+                *problem,
+                Some(ConnectionProblem::Authentication(_) | ConnectionProblem::Tls(_))
+            ) {
                 *problem = None;
             }
         }
@@ -98,13 +103,25 @@ impl ClientContext for TopicgateContext {
                 ConnectionProblem::Authentication(reason.to_string())
             }
             Some(RDKafkaErrorCode::Resolve) => ConnectionProblem::Resolve(reason.to_string()),
+            Some(RDKafkaErrorCode::SSL) => ConnectionProblem::Tls(reason.to_string()),
             // A failed connection to one broker; the cluster is unreachable once every bootstrap
             // address has failed (librdkafka does not always say "all brokers down" for them).
             Some(RDKafkaErrorCode::BrokerTransportFailure) => {
+                // `ssl://host:port/bootstrap: ...` (with the protocol, but for PLAINTEXT).
+                let broker = match reason.split_once("://") {
+                    Some((protocol, rest))
+                        if protocol
+                            .chars()
+                            .all(|c| c.is_ascii_alphabetic() || c == '_') =>
+                    {
+                        rest
+                    }
+                    _ => reason,
+                };
                 let Some(address) = self
                     .bootstrap
                     .iter()
-                    .find(|b| reason.starts_with(&format!("{b}/")))
+                    .find(|b| broker.starts_with(&format!("{b}/")))
                 else {
                     return;
                 };

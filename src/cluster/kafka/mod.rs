@@ -160,6 +160,12 @@ impl KafkaCluster {
                                 detail,
                             })
                         }
+                        Some(ConnectionProblem::Tls(detail)) => {
+                            return Err(ClusterError::Tls {
+                                bootstrap: self.settings.bootstrap_servers.clone(),
+                                detail,
+                            })
+                        }
                         Some(
                             ConnectionProblem::AllBrokersDown(detail)
                             | ConnectionProblem::Resolve(detail),
@@ -180,9 +186,18 @@ impl KafkaCluster {
         // librdkafka, like a slow broker: say what it more likely is. (A name that did not
         // resolve has no listener to probe, and its lookup could be slow.)
         let resolved = !matches!(context.problem(), Some(ConnectionProblem::Resolve(_)));
+        // Which mistake is likelier depends on whether TLS is configured.
+        let tls = self.settings.properties.iter().any(|(k, v)| {
+            k == "security.protocol" && v.expose().to_ascii_uppercase().ends_with("SSL")
+        });
+        let likely = if tls {
+            "wrong port, or a listener without TLS: `security.protocol` should then be `PLAINTEXT` or `SASL_PLAINTEXT` (no `tls:`); or a listener that requires a client certificate (`tls.cert_file`/`tls.key_file`)"
+        } else {
+            "wrong port, or a TLS/SASL listener: configure `tls:`/`auth:` for the cluster, or `-X security.protocol`"
+        };
         let detail = match accepting(self.bootstrap.addresses()).filter(|_| resolved) {
             Some(address) => format!(
-                "connected to `{address}` but got no Kafka response: is this a Kafka listener? (wrong port, or a TLS/SASL listener without `-X security.protocol`); librdkafka said: {detail}"
+                "connected to `{address}` but got no Kafka response: is this a Kafka listener? ({likely}); librdkafka said: {detail}"
             ),
             None => detail,
         };
