@@ -365,3 +365,120 @@ fn plaintext_to_a_tls_port_fails_within_the_timeout() {
         Duration::from_secs(9),
     );
 }
+
+/// An unsecured JWT (`alg: none`, as Kafka's default OAUTHBEARER validator accepts) for
+/// principal `sub`, expiring `lifetime_s` seconds from now (negative: expired).
+fn unsecured_jwt(sub: &str, lifetime_s: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let enc = |s: String| {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in s.as_bytes().chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |n, &c| (n << 8) | u32::from(c)) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    };
+    format!(
+        "{}.{}.",
+        enc(r#"{"alg":"none"}"#.to_string()),
+        enc(format!(
+            r#"{{"sub":"{sub}","iat":{now},"exp":{}}}"#,
+            now + lifetime_s
+        ))
+    )
+}
+
+fn oauth_section(s: &Secure, token_file: &Path) -> String {
+    format!(
+        "    bootstrap_servers: {}\n    auth:\n      mechanism: oauthbearer\n      token_file: {}\n",
+        s.sasl_plaintext,
+        token_file.display()
+    )
+}
+
+#[test]
+fn plan_apply_check_with_an_oauthbearer_token_from_a_file() {
+    let s = secure();
+    let token = tempfile::NamedTempFile::new().unwrap();
+    // N.B. KAFKA.md: Kafka 4.1 decodes unsecured tokens with basic Base64: alphanumeric principal.
+    std::fs::write(token.path(), unsecured_jwt("admin", 3600)).unwrap();
+    plan_apply_check(&oauth_section(s, token.path()), "over.oauth");
+}
+
+#[test]
+fn an_expired_oauthbearer_token_fails_at_once_without_the_token() {
+    let s = secure();
+    let token = tempfile::NamedTempFile::new().unwrap();
+    let jwt = unsecured_jwt("admin", -60);
+    std::fs::write(token.path(), &jwt).unwrap();
+    // `fails` looks for the token itself in all output at -vvv.
+    fails(
+        &oauth_section(s, token.path()),
+        &jwt,
+        "expired",
+        Duration::from_secs(4),
+    );
+}
+
+// The token is set on the admin client at start and again before it expires: librdkafka's
+// refresh event is served by topicgate's main-queue pump (rdkafka's AdminClient never serves
+// it). The broker re-authenticates OAUTHBEARER connections every 3 s on this listener, so a
+// token not renewed after its 6 s would end the connection.
+#[test]
+fn an_oauthbearer_token_is_renewed_before_it_expires_during_gate_wait() {
+    let s = secure();
+    let token = tempfile::NamedTempFile::new().unwrap();
+    let path = token.path().to_path_buf();
+    std::fs::write(&path, unsecured_jwt("admin", 6)).unwrap();
+    // A token rotator, as a real deployment has: a fresh 6 s token every second.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let rotator = {
+        let stop = stop.clone();
+        let path = path.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let next = path.with_extension("next");
+                std::fs::write(&next, unsecured_jwt("admin", 6)).unwrap();
+                std::fs::rename(&next, &path).unwrap();
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        })
+    };
+    let dir = project(&oauth_section(s, &path), "late.topic");
+    // The topic appears 15 s into the wait (created over the plaintext listener).
+    let creator = {
+        let plaintext = project(
+            &format!("    bootstrap_servers: {}\n", s.plaintext),
+            "late.topic",
+        );
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(15));
+            let out = run(plaintext.path(), &["apply", "--yes"], "");
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        })
+    };
+    let out = topicgate()
+        .current_dir(dir.path())
+        .env("TOPICGATE_TIMEOUT", "5s")
+        .args(["gate", "-vv", "--require", "late.topic", "--wait", "40s"])
+        .args(["--cluster", "c", "specs"])
+        .output()
+        .unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    rotator.join().unwrap();
+    creator.join().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{}{err}", stdout(&out));
+    let renewals = err
+        .matches("OAUTHBEARER token set for principal `admin`")
+        .count();
+    assert!(renewals >= 3, "{renewals} token(s) set in 15 s: {err}");
+    assert!(!err.contains("eyJ"), "a token was logged: {err}");
+}

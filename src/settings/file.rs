@@ -105,6 +105,18 @@ pub enum AuthSettings {
     /// SASL SCRAM-SHA-512 (AWS MSK SCRAM).
     #[serde(rename = "scram-sha-512")]
     ScramSha512(Credentials),
+    /// SASL OAUTHBEARER with a token (a JWT) that another process writes to a file; read again
+    /// before each token expires.
+    Oauthbearer(OauthbearerSettings),
+}
+
+/// `auth: {mechanism: oauthbearer}`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OauthbearerSettings {
+    /// File holding the JWT (relative to topicgate.yaml's directory); its `exp` and `sub`
+    /// claims give the lifetime and the principal.
+    pub token_file: Option<PathBuf>,
 }
 
 /// A user name and where its password is: exactly one of `password_env` and `password_file`.
@@ -122,7 +134,7 @@ impl AuthSettings {
     /// librdkafka's `sasl.mechanism` and the credentials, for a SASL mechanism.
     pub fn sasl(&self) -> Option<(&'static str, &Credentials)> {
         match self {
-            AuthSettings::None => None,
+            AuthSettings::None | AuthSettings::Oauthbearer(_) => None,
             AuthSettings::Plain(c) => Some(("PLAIN", c)),
             AuthSettings::ScramSha256(c) => Some(("SCRAM-SHA-256", c)),
             AuthSettings::ScramSha512(c) => Some(("SCRAM-SHA-512", c)),
@@ -500,6 +512,14 @@ fn check_security(
                 format!("`auth.password_env` and `auth.password_file` of cluster `{name}` both name the password: keep one"),
             ),
             _ => {}
+        }
+    }
+    if let Some(AuthSettings::Oauthbearer(o)) = &cluster.auth {
+        if o.token_file.is_none() {
+            error(
+                &["auth", "mechanism"],
+                format!("`auth` of cluster `{name}` (OAUTHBEARER) needs `token_file: FILE`, the file holding the token"),
+            );
         }
     }
     if cluster.tls.is_some() || cluster.auth.is_some() {

@@ -412,10 +412,24 @@ fn connection_settings(
         Some((shown, text)) => duration_setting(&shown, &text, TIMEOUT_RANGE)?,
         None => duration_setting(DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, TIMEOUT_RANGE)?,
     };
+    let token_source = cluster.and_then(|(_, c)| match &c.auth {
+        Some(file::AuthSettings::Oauthbearer(o)) => {
+            let dir = context
+                .loaded
+                .as_ref()
+                .and_then(|l| l.path.parent().map(std::path::Path::to_path_buf))
+                .unwrap_or_default();
+            o.token_file
+                .as_ref()
+                .map(|f| crate::model::connection::TokenSource::File(dir.join(f)))
+        }
+        _ => None,
+    });
     Ok(Connection {
         bootstrap_servers: bootstrap.to_string(),
         properties,
         timeout,
+        token_source,
     })
 }
 
@@ -429,6 +443,10 @@ fn security_properties(
     env: &dyn Environment,
 ) -> Result<Vec<(String, Secret)>, SettingsError> {
     let sasl = cluster.auth.as_ref().and_then(file::AuthSettings::sasl);
+    let oauth = match &cluster.auth {
+        Some(file::AuthSettings::Oauthbearer(o)) => o.token_file.as_ref(),
+        _ => None,
+    };
     if cluster.tls.is_none() && cluster.auth.is_none() {
         return Ok(Vec::new());
     }
@@ -487,7 +505,7 @@ fn security_properties(
         }
         Ok(Some(Secret::from(value)))
     };
-    let protocol = match (cluster.tls.is_some(), sasl.is_some()) {
+    let protocol = match (cluster.tls.is_some(), sasl.is_some() || oauth.is_some()) {
         (true, true) => "SASL_SSL",
         (true, false) => "SSL",
         (false, true) => "SASL_PLAINTEXT",
@@ -518,6 +536,10 @@ fn security_properties(
         )? {
             properties.push(("ssl.key.password".to_string(), password));
         }
+    }
+    if let Some(token_file) = oauth {
+        located("auth.token_file", token_file)?;
+        properties.push(("sasl.mechanism".to_string(), Secret::from("OAUTHBEARER")));
     }
     if let Some((mechanism, credentials)) = sasl {
         properties.push(("sasl.mechanism".to_string(), Secret::from(mechanism)));

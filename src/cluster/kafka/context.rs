@@ -23,6 +23,8 @@ pub struct TopicgateContext {
     failed: Mutex<std::collections::BTreeSet<String>>,
     /// librdkafka's log lines and errors can quote property values: redacted on arrival.
     redactor: Redactor,
+    /// Where OAUTHBEARER tokens come from, if topicgate sets them (`oauth`).
+    token_source: Option<crate::model::connection::TokenSource>,
 }
 
 /// A connection-level error that makes waiting pointless (until a broker answers again, for
@@ -45,6 +47,50 @@ impl TopicgateContext {
             bootstrap,
             failed: Mutex::new(Default::default()),
             redactor,
+            token_source: None,
+        }
+    }
+
+    pub fn with_token_source(
+        mut self,
+        source: Option<crate::model::connection::TokenSource>,
+    ) -> Self {
+        self.token_source = source;
+        self
+    }
+
+    /// Serves librdkafka's token-refresh event: reads a token and sets it on `rk`, or tells
+    /// librdkafka it failed and remembers why (an authentication problem: waiting cannot help).
+    ///
+    /// # Safety
+    /// `rk` must be the live client this context belongs to.
+    unsafe fn refresh_token(&self, rk: *mut rdkafka_sys::rd_kafka_t) {
+        let Some(source) = &self.token_source else {
+            super::oauth::fail(rk, "topicgate has no OAUTHBEARER token source for this cluster: configure `auth: {mechanism: oauthbearer, token_file: FILE}`");
+            return;
+        };
+        let result = super::oauth::read(source).and_then(|token| {
+            super::oauth::set(rk, &token)?;
+            Ok(token)
+        });
+        match result {
+            Ok(token) => {
+                let now_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64);
+                log::debug!(
+                    "OAUTHBEARER token set for principal `{}`, expires in {}s",
+                    token.principal,
+                    (token.expires_ms - now_ms) / 1000
+                );
+            }
+            Err(why) => {
+                let why = self.redactor.redact(&why);
+                super::oauth::fail(rk, &why);
+                if let Ok(mut problem) = self.problem.lock() {
+                    *problem = Some(ConnectionProblem::Authentication(why));
+                }
+            }
         }
     }
 
@@ -177,7 +223,7 @@ impl MainQueuePump {
                         if event.is_null() {
                             continue;
                         }
-                        handle_event(client.context(), event);
+                        handle_event(client.context(), client.native_ptr(), event);
                         rdkafka_sys::rd_kafka_event_destroy(event);
                     }
                     rdkafka_sys::rd_kafka_queue_destroy(queue);
@@ -201,8 +247,12 @@ impl Drop for MainQueuePump {
 }
 
 /// # Safety
-/// `event` must be a live event from the client's main queue.
-unsafe fn handle_event(context: &TopicgateContext, event: *mut rdkafka_sys::rd_kafka_event_t) {
+/// `event` must be a live event from the main queue of the client `rk`, which is live.
+unsafe fn handle_event(
+    context: &TopicgateContext,
+    rk: *mut rdkafka_sys::rd_kafka_t,
+    event: *mut rdkafka_sys::rd_kafka_event_t,
+) {
     use std::ffi::CStr;
     let text = |p: *const std::os::raw::c_char| {
         if p.is_null() {
@@ -220,6 +270,8 @@ unsafe fn handle_event(context: &TopicgateContext, event: *mut rdkafka_sys::rd_k
                 context.log(log_level(level), &text(fac), &text(message));
             }
         }
+        // N.B. KAFKA.md: rdkafka's AdminClient never serves this event; this pump does.
+        rdkafka_sys::RD_KAFKA_EVENT_OAUTHBEARER_TOKEN_REFRESH => context.refresh_token(rk),
         rdkafka_sys::RD_KAFKA_EVENT_ERROR => {
             let code = rdkafka_sys::rd_kafka_event_error(event);
             let reason = text(rdkafka_sys::rd_kafka_event_error_string(event));

@@ -8,6 +8,7 @@
 mod context;
 mod ffi;
 mod incremental_alter_configs;
+mod oauth;
 mod redactor;
 mod topic_requests;
 
@@ -94,7 +95,8 @@ impl KafkaCluster {
         let redactor = Redactor::new(&settings.properties);
         let admin = AdminClient::from_config_and_context(
             &config,
-            TopicgateContext::new(bootstrap.addresses().to_vec(), redactor.clone()),
+            TopicgateContext::new(bootstrap.addresses().to_vec(), redactor.clone())
+                .with_token_source(settings.token_source.clone()),
         )
         .map_err(|e| ClusterError::Settings(redactor::client_error(&e, &redactor)))?;
         let admin = Arc::new(admin);
@@ -666,6 +668,7 @@ mod tests {
             bootstrap_servers: format!("127.0.0.1:{port}"),
             properties: vec![],
             timeout: Duration::from_secs(20),
+            token_source: None,
         })
         .unwrap();
         let start = Instant::now();
