@@ -482,3 +482,34 @@ fn an_oauthbearer_token_is_renewed_before_it_expires_during_gate_wait() {
     assert!(renewals >= 3, "{renewals} token(s) set in 15 s: {err}");
     assert!(!err.contains("eyJ"), "a token was logged: {err}");
 }
+
+/// The README's connection recipes are valid topicgate.yaml clusters.
+#[test]
+fn the_readme_connection_recipes_parse() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("  msk-scram:")
+        .expect("the recipes in README.md");
+    let block = &readme[start..];
+    let block = &block[..block.find("  ```").unwrap()];
+    let text: String = block
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("  ").unwrap_or(l)))
+        .collect();
+    let indented: String = text.lines().map(|l| format!("  {l}\n")).collect();
+    let file =
+        topicgate::settings::file::parse(Path::new("README.md"), &format!("clusters:\n{indented}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    for name in [
+        "msk-scram",
+        "msk-tls",
+        "confluent-cloud",
+        "aiven",
+        "redpanda-cloud",
+        "oauth",
+        "local",
+    ] {
+        assert!(file.clusters.contains_key(name), "{name}");
+    }
+}
