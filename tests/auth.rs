@@ -513,3 +513,82 @@ fn the_readme_connection_recipes_parse() {
         assert!(file.clusters.contains_key(name), "{name}");
     }
 }
+
+/// `plan` over the SASL_SSL listener with `auth: msk-iam` and `env` (AWS variables; HOME is an
+/// empty directory, so there is no shared credentials file), at `-vvv` if `verbose`.
+fn msk_iam_plan(env: &[(&str, &str)], verbose: bool) -> (std::process::Output, Duration) {
+    let s = secure();
+    let home = tempfile::tempdir().unwrap();
+    let dir = project(
+        &format!(
+            "    bootstrap_servers: {}\n{}    auth:\n      mechanism: msk-iam\n      region: eu-west-1\n",
+            s.sasl_ssl,
+            tls_section(s)
+        ),
+        "never.created",
+    );
+    let mut cmd = topicgate();
+    cmd.current_dir(dir.path())
+        .env("HOME", home.path())
+        .env("TOPICGATE_TIMEOUT", "5s");
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.args(["plan", "--cluster", "c", "specs"]);
+    if verbose {
+        cmd.arg("-vvv");
+    }
+    let started = Instant::now();
+    let out = cmd.output().unwrap();
+    (out, started.elapsed())
+}
+
+#[test]
+fn msk_iam_without_aws_credentials_fails_at_once() {
+    let (out, took) = msk_iam_plan(&[], false);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(took < Duration::from_secs(4), "took {took:?}: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("no AWS credentials for MSK IAM"), "{err}");
+}
+
+// The MSK IAM token is made from the credentials and set on the admin client: Kafka's
+// OAUTHBEARER listener receives it and refuses it (it is not a JWT), which is one
+// authentication error, and neither the secret key nor the session token is ever shown.
+#[test]
+fn the_msk_iam_token_reaches_the_broker_and_no_aws_secret_is_shown() {
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMIsecretKEY"),
+        ("AWS_SESSION_TOKEN", "SessionTokenXyz123"),
+    ];
+    let (out, took) = msk_iam_plan(&env, false);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(took < Duration::from_secs(4), "took {took:?}: {err}");
+    assert!(
+        err.contains("authentication with the Kafka cluster"),
+        "{err}"
+    );
+    let (out, _) = msk_iam_plan(&env, true);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        all.contains("OAUTHBEARER token set for principal `msk-iam`"),
+        "{all}"
+    );
+    for secret in [
+        "wJalrXUtnFEMIsecretKEY",
+        "SessionTokenXyz123",
+        "aHR0cHM6Ly9rYWZrYS",
+    ] {
+        assert!(!all.contains(secret), "`{secret}` was shown");
+    }
+}

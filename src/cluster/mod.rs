@@ -8,6 +8,7 @@
 pub mod connect;
 pub mod kafka;
 pub mod memory;
+pub mod msk_iam;
 pub mod snapshot;
 
 use std::collections::BTreeMap;

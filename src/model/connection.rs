@@ -31,6 +31,9 @@ pub enum TokenSource {
     /// like a Kubernetes projected service-account token). Its lifetime and principal come from
     /// its `exp` and `sub` claims.
     File(std::path::PathBuf),
+    /// AWS MSK IAM: a SigV4-presigned token for `region`, signed with the credentials of the
+    /// environment or the shared credentials file, made afresh for every refresh.
+    MskIam { region: String },
 }
 
 /// The range of a connection's timeout (`--timeout`, `Connection::timeout`), and how to

@@ -108,6 +108,16 @@ pub enum AuthSettings {
     /// SASL OAUTHBEARER with a token (a JWT) that another process writes to a file; read again
     /// before each token expires.
     Oauthbearer(OauthbearerSettings),
+    /// AWS MSK IAM (SASL/OAUTHBEARER with a SigV4-signed token; always over TLS, port 9098).
+    MskIam(MskIamSettings),
+}
+
+/// `auth: {mechanism: msk-iam}`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MskIamSettings {
+    /// The cluster's AWS region (`eu-west-1`).
+    pub region: Option<String>,
 }
 
 /// `auth: {mechanism: oauthbearer}`.
@@ -134,7 +144,7 @@ impl AuthSettings {
     /// librdkafka's `sasl.mechanism` and the credentials, for a SASL mechanism.
     pub fn sasl(&self) -> Option<(&'static str, &Credentials)> {
         match self {
-            AuthSettings::None | AuthSettings::Oauthbearer(_) => None,
+            AuthSettings::None | AuthSettings::Oauthbearer(_) | AuthSettings::MskIam(_) => None,
             AuthSettings::Plain(c) => Some(("PLAIN", c)),
             AuthSettings::ScramSha256(c) => Some(("SCRAM-SHA-256", c)),
             AuthSettings::ScramSha512(c) => Some(("SCRAM-SHA-512", c)),
@@ -519,6 +529,19 @@ fn check_security(
             error(
                 &["auth", "mechanism"],
                 format!("`auth` of cluster `{name}` (OAUTHBEARER) needs `token_file: FILE`, the file holding the token"),
+            );
+        }
+    }
+    if let Some(AuthSettings::MskIam(m)) = &cluster.auth {
+        let valid = m.region.as_deref().is_some_and(|r| {
+            !r.is_empty()
+                && r.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        });
+        if !valid {
+            error(
+                &["auth", "mechanism"],
+                format!("`auth` of cluster `{name}` (MSK IAM) needs the cluster's AWS `region`, like `region: eu-west-1`"),
             );
         }
     }

@@ -423,6 +423,11 @@ fn connection_settings(
                 .as_ref()
                 .map(|f| crate::model::connection::TokenSource::File(dir.join(f)))
         }
+        Some(file::AuthSettings::MskIam(m)) => {
+            Some(crate::model::connection::TokenSource::MskIam {
+                region: m.region.clone().unwrap_or_default(),
+            })
+        }
         _ => None,
     });
     Ok(Connection {
@@ -505,7 +510,12 @@ fn security_properties(
         }
         Ok(Some(Secret::from(value)))
     };
-    let protocol = match (cluster.tls.is_some(), sasl.is_some() || oauth.is_some()) {
+    let msk_iam = matches!(cluster.auth, Some(file::AuthSettings::MskIam(_)));
+    // N.B. MSK's IAM listener (9098) is always TLS.
+    let protocol = match (
+        cluster.tls.is_some() || msk_iam,
+        sasl.is_some() || oauth.is_some() || msk_iam,
+    ) {
         (true, true) => "SASL_SSL",
         (true, false) => "SSL",
         (false, true) => "SASL_PLAINTEXT",
@@ -536,6 +546,9 @@ fn security_properties(
         )? {
             properties.push(("ssl.key.password".to_string(), password));
         }
+    }
+    if msk_iam {
+        properties.push(("sasl.mechanism".to_string(), Secret::from("OAUTHBEARER")));
     }
     if let Some(token_file) = oauth {
         located("auth.token_file", token_file)?;

@@ -37,6 +37,21 @@ pub fn read(source: &TokenSource) -> Result<Token, String> {
             from_jwt(text.trim())
                 .map_err(|e| format!("the OAUTHBEARER token in `{}` {e}", path.display()))
         }
+        TokenSource::MskIam { region } => {
+            let credentials = crate::cluster::msk_iam::Credentials::from_environment(&|name| {
+                std::env::var(name).ok()
+            })?;
+            let (value, expires) =
+                crate::cluster::msk_iam::token(&credentials, region, SystemTime::now());
+            Ok(Token {
+                value,
+                expires_ms: expires
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64),
+                // Local metadata only: MSK takes the principal from the signature.
+                principal: "msk-iam".into(),
+            })
+        }
     }
 }
 
