@@ -130,6 +130,9 @@ impl KafkaCluster {
         let context = self.admin.inner().context();
         let deadline = Instant::now() + self.settings.timeout;
         let mut slice = Duration::from_millis(100);
+        // Whether the listener was probed for TLS yet (once, after a second without an answer).
+        let started = Instant::now();
+        let mut probed_tls = self.uses_tls();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             // N.B. KAFKA.md: `None` = Metadata with a null topic list (all topics); never a
@@ -155,6 +158,18 @@ impl KafkaCluster {
                     slice = left;
                 }
                 Some(RDKafkaErrorCode::BrokerTransportFailure) => {
+                    // N.B. a TLS listener never answers a plaintext request (it waits for a
+                    // handshake): after a second without an answer, ask it once in TLS.
+                    if !probed_tls && started.elapsed() >= Duration::from_secs(1) {
+                        probed_tls = true;
+                        if let Some(address) = speaking_tls(self.bootstrap.addresses()) {
+                            return Err(ClusterError::Unreachable {
+                                bootstrap: self.settings.bootstrap_servers.clone(),
+                                timeout: self.settings.timeout,
+                                detail: format!("`{address}` is a TLS listener, but the client does not use TLS: add `tls:` to the cluster in topicgate.yaml (or `-X security.protocol=SSL`, or `SASL_SSL` with SASL)"),
+                            });
+                        }
+                    }
                     match context.problem() {
                         Some(ConnectionProblem::Authentication(detail)) => {
                             return Err(ClusterError::Authentication {
@@ -181,6 +196,13 @@ impl KafkaCluster {
         }
     }
 
+    /// Whether `security.protocol` is `SSL` or `SASL_SSL`.
+    fn uses_tls(&self) -> bool {
+        self.settings.properties.iter().any(|(k, v)| {
+            k == "security.protocol" && v.expose().to_ascii_uppercase().ends_with("SSL")
+        })
+    }
+
     fn unreachable(&self, detail: String) -> ClusterError {
         let context = self.admin.inner().context();
         let detail = context.last_error().unwrap_or(detail);
@@ -189,10 +211,7 @@ impl KafkaCluster {
         // resolve has no listener to probe, and its lookup could be slow.)
         let resolved = !matches!(context.problem(), Some(ConnectionProblem::Resolve(_)));
         // Which mistake is likelier depends on whether TLS is configured.
-        let tls = self.settings.properties.iter().any(|(k, v)| {
-            k == "security.protocol" && v.expose().to_ascii_uppercase().ends_with("SSL")
-        });
-        let likely = if tls {
+        let likely = if self.uses_tls() {
             "wrong port, or a listener without TLS: `security.protocol` should then be `PLAINTEXT` or `SASL_PLAINTEXT` (no `tls:`); or a listener that requires a client certificate (`tls.cert_file`/`tls.key_file`)"
         } else {
             "wrong port, or a TLS/SASL listener: configure `tls:`/`auth:` for the cluster, or `-X security.protocol`"
@@ -233,6 +252,53 @@ fn accepting(addresses: &[String]) -> Option<String> {
                         }
                     }
                     None
+                })
+            })
+            .collect();
+        probes
+            .into_iter()
+            .filter_map(|p| p.join().ok().flatten())
+            .next()
+    })
+}
+
+/// The first of `addresses` that answers a TLS ClientHello with a TLS record (a handshake or an
+/// alert) within a second, if any; all are probed at once. A Kafka plaintext listener reads the
+/// hello as an oversized request and closes the connection without a byte.
+fn speaking_tls(addresses: &[String]) -> Option<String> {
+    use std::io::{Read, Write};
+    use std::net::{TcpStream, ToSocketAddrs};
+    // TLS 1.2 ClientHello: ECDHE-RSA/ECDSA AES-GCM suites, P-256, RSA/ECDSA SHA-256 signatures.
+    const HELLO: &[u8] = &[
+        0x16, 0x03, 0x01, 0x00, 0x52, // record: handshake, 82 bytes
+        0x01, 0x00, 0x00, 0x4e, // ClientHello, 78 bytes
+        0x03, 0x03, // TLS 1.2
+        7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+        7, 7,    // random
+        0x00, // no session id
+        0x00, 0x08, 0xc0, 0x2f, 0xc0, 0x30, 0xc0, 0x2b, 0xc0, 0x2c, // cipher suites
+        0x01, 0x00, // no compression
+        0x00, 0x1d, // extensions, 29 bytes
+        0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x17, // supported groups: P-256
+        0x00, 0x0b, 0x00, 0x02, 0x01, 0x00, // EC point formats: uncompressed
+        0x00, 0x0d, 0x00, 0x06, 0x00, 0x04, 0x04, 0x01, 0x04, 0x03, // signature algorithms
+        0xff, 0x01, 0x00, 0x01, 0x00, // renegotiation info
+    ];
+    let timeout = Duration::from_secs(1);
+    std::thread::scope(|scope| {
+        let probes: Vec<_> = addresses
+            .iter()
+            .map(|address| {
+                scope.spawn(move || {
+                    let a = address.to_socket_addrs().ok()?.next()?;
+                    let mut stream = TcpStream::connect_timeout(&a, timeout).ok()?;
+                    stream.set_read_timeout(Some(timeout)).ok()?;
+                    stream.set_write_timeout(Some(timeout)).ok()?;
+                    stream.write_all(HELLO).ok()?;
+                    let mut head = [0u8; 2];
+                    stream.read_exact(&mut head).ok()?;
+                    // A record of type alert (21) or handshake (22), protocol version 3.x.
+                    matches!(head, [21 | 22, 3]).then(|| address.clone())
                 })
             })
             .collect();
