@@ -592,3 +592,95 @@ fn the_msk_iam_token_reaches_the_broker_and_no_aws_secret_is_shown() {
         assert!(!all.contains(secret), "`{secret}` was shown");
     }
 }
+
+/// Runs Kafka's own ACL tool against the secure cluster's PLAINTEXT listener (a super user).
+fn acl_tool(args: &[&str]) {
+    let s = secure();
+    let mut all = vec!["--bootstrap-server", s.plaintext.as_str()];
+    all.extend(args);
+    let out = kafka_tool("org.apache.kafka.tools.AclCommand", &all);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// The `topic-create-allowed` findings of `check` over SASL_SSL as `admin`, the provisioner.
+fn create_findings(dir: &Path) -> Vec<serde_json::Value> {
+    let out = run(dir, &["check", "--format", "json"], ADMIN_PASSWORD);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "topic-create-allowed")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn check_reports_a_non_provisioner_that_may_create_topics_until_the_acl_is_gone() {
+    let s = secure();
+    let dir = project(
+        &format!(
+            "    bootstrap_servers: {}\n{}    auth:\n      mechanism: scram-sha-512\n      username: admin\n      password_env: TG_PASSWORD\n    provisioners: ['User:admin']\n",
+            s.sasl_ssl,
+            tls_section(s)
+        ),
+        "acl.topic",
+    );
+    let acl = [
+        "--allow-principal",
+        "User:alice",
+        "--operation",
+        "Create",
+        "--cluster",
+    ];
+    acl_tool(&[&["--add"][..], &acl].concat());
+    let findings = eventually(Duration::from_secs(20), "the ACL to be listed", || {
+        let f = create_findings(dir.path());
+        (!f.is_empty()).then_some(f)
+    });
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["evidence"]["principal"], "User:alice");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("`User:alice` may create any topic outside governance: an ACL allows CREATE on the cluster"),
+        "{message}"
+    );
+    acl_tool(&[&["--remove", "--force"][..], &acl].concat());
+    eventually(Duration::from_secs(20), "the finding to go", || {
+        create_findings(dir.path()).is_empty().then_some(())
+    });
+}
+
+#[test]
+fn check_notes_once_when_the_cluster_has_no_authorizer() {
+    let broker = Broker::start();
+    let specs = spec_dir(&[]);
+    let config = specs.path().join("topicgate.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "clusters:\n  c:\n    bootstrap_servers: {}\n    provisioners: ['User:topicgate']\n",
+            broker.bootstrap
+        ),
+    )
+    .unwrap();
+    let out = topicgate_on(&broker)
+        .args(["check", "--format", "json", "--cluster", "c", "--config"])
+        .arg(&config)
+        .arg(specs.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .filter(|n| n.contains("ACLs"))
+        .collect();
+    assert_eq!(
+        notes,
+        ["ACLs could not be read (the cluster has no authorizer: any client may create topics when auto-creation or CreateTopics reaches it), so `topic-create-allowed` was not checked"]
+    );
+}

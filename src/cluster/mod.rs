@@ -134,6 +134,12 @@ pub enum Mode {
 pub trait ClusterReader {
     /// Reads the whole cluster: one Metadata request for all topics, batched DescribeConfigs.
     fn describe(&self) -> Result<ClusterState, ClusterError>;
+    /// The cluster's ACLs (one DescribeAcls request), or why they cannot be read; `None` for
+    /// a source that has none to read (a snapshot, the in-memory cluster). Never an error:
+    /// `check` notes what it could not see and goes on.
+    fn describe_acls(&self) -> Option<crate::model::acl::AclView> {
+        None
+    }
 }
 
 /// Changing a cluster.

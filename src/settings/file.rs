@@ -69,6 +69,10 @@ pub struct ClusterSettings {
     /// file the user names, never in this file.
     #[serde(default)]
     pub auth: Option<AuthSettings>,
+    /// Principals allowed to create topics (`User:topicgate`); `check` reports any other
+    /// principal an ACL lets create topics (`topic-create-allowed`).
+    #[serde(default)]
+    pub provisioners: Vec<String>,
 }
 
 /// `tls:` of a cluster. Relative paths are relative to the directory of topicgate.yaml.

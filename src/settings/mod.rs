@@ -118,6 +118,8 @@ pub struct PlanSettings {
 pub struct CheckSettings {
     pub paths: Vec<PathBuf>,
     pub source: ClusterSource,
+    /// The selected cluster's `provisioners` in topicgate.yaml.
+    pub provisioners: Vec<String>,
     pub rules: RuleSettings,
     pub format: CheckFormat,
     pub fail_on: FailOn,

@@ -217,6 +217,10 @@ impl Settings {
             }) => CommandSettings::Check(CheckSettings {
                 paths,
                 source: cluster_source(state, connection, &context)?,
+                provisioners: context
+                    .cluster()?
+                    .map(|(_, c)| c.provisioners.clone())
+                    .unwrap_or_default(),
                 rules: rule_settings(rules, &context)?,
                 format,
                 fail_on,

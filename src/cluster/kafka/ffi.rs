@@ -154,7 +154,11 @@ pub(super) unsafe fn admin_options(
     )?;
     // N.B. librdkafka accepts an operation timeout only for CreateTopics, DeleteTopics,
     // CreatePartitions and DeleteRecords, and refuses it for other requests.
-    if op != sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS {
+    if !matches!(
+        op,
+        sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS
+            | sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBEACLS
+    ) {
         check(
             sys::rd_kafka_AdminOptions_set_operation_timeout(
                 options.ptr(),

@@ -6,6 +6,7 @@
 //! each mutating call is one request (chunked for very many topics), never one per topic.
 
 mod context;
+mod describe_acls;
 mod ffi;
 mod incremental_alter_configs;
 mod oauth;
@@ -45,6 +46,9 @@ pub fn client_version() -> String {
     let (version, features) = ffi::build_info();
     format!("librdkafka {version} ({features})")
 }
+
+/// Why a cluster without an authorizer has no ACLs to read.
+const NO_AUTHORIZER: &str = "the cluster has no authorizer: any client may create topics when auto-creation or CreateTopics reaches it";
 
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
@@ -194,6 +198,27 @@ impl KafkaCluster {
                 _ => return Err(self.unreachable(error.to_string())),
             }
         }
+    }
+
+    /// Whether the first broker has an authorizer (`authorizer.class.name` set), if it says.
+    fn authorizer(&self) -> Option<bool> {
+        let metadata = self
+            .admin
+            .inner()
+            .fetch_metadata(None, self.settings.timeout)
+            .ok()?;
+        let id = metadata.brokers().first()?.id();
+        let answer = block_on(
+            self.admin
+                .describe_configs(&[ResourceSpecifier::Broker(id)], &self.options(Mode::Apply)),
+        )
+        .ok()?;
+        let resource = answer.into_iter().next()?.ok()?;
+        let entry = resource
+            .entries
+            .iter()
+            .find(|e| e.name == "authorizer.class.name")?;
+        Some(entry.value.as_deref().is_some_and(|v| !v.trim().is_empty()))
     }
 
     /// Whether `security.protocol` is `SSL` or `SASL_SSL`.
@@ -648,6 +673,25 @@ impl ClusterReader for KafkaCluster {
     fn describe(&self) -> Result<ClusterState, ClusterError> {
         self.describe_unredacted()
             .map_err(|e| self.redactor.cluster_error(e))
+    }
+
+    fn describe_acls(&self) -> Option<crate::model::acl::AclView> {
+        use crate::model::acl::AclView;
+        // N.B. librdkafka 2.12.1 drops DescribeAcls' top-level error (SECURITY_DISABLED without
+        // an authorizer) and answers an empty list: ask a broker whether it has an authorizer.
+        if self.authorizer() == Some(false) {
+            return Some(AclView::Unreadable(NO_AUTHORIZER.into()));
+        }
+        Some(match describe_acls::describe_acls(self.admin.inner(), self.settings.timeout) {
+            Ok(acls) => AclView::Known(acls),
+            Err(e) => AclView::Unreadable(self.redactor.redact(&match e.code {
+                Some(RDKafkaErrorCode::SecurityDisabled) => NO_AUTHORIZER.to_string(),
+                Some(RDKafkaErrorCode::ClusterAuthorizationFailed) => {
+                    "the client may not describe them: it needs DESCRIBE on the cluster; on MSK with IAM, topic permissions live in IAM policies instead".to_string()
+                }
+                _ => format!("DescribeAcls failed: {}", e.message),
+            })),
+        })
     }
 }
 
