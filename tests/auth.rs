@@ -684,3 +684,57 @@ fn check_notes_once_when_the_cluster_has_no_authorizer() {
         ["ACLs could not be read (the cluster has no authorizer: any client may create topics when auto-creation or CreateTopics reaches it), so `topic-create-allowed` was not checked"]
     );
 }
+
+// Regression: with `-X enable.sasl.oauthbearer.unsecure.jwt=true`, librdkafka's own refresher
+// never ran once topicgate served the refresh event, so the token expired during a long gate.
+#[test]
+fn minus_x_unsecured_jwt_tokens_are_renewed_during_gate_wait() {
+    let s = secure();
+    let dir = project(
+        &format!("    bootstrap_servers: {}\n", s.sasl_plaintext),
+        "late.unsecured",
+    );
+    let creator = {
+        let plaintext = project(
+            &format!("    bootstrap_servers: {}\n", s.plaintext),
+            "late.unsecured",
+        );
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(12));
+            let out = run(plaintext.path(), &["apply", "--yes"], "");
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        })
+    };
+    let out = topicgate()
+        .current_dir(dir.path())
+        .env("TOPICGATE_TIMEOUT", "5s")
+        .args([
+            "gate",
+            "-vv",
+            "--require",
+            "late.unsecured",
+            "--wait",
+            "40s",
+        ])
+        .args([
+            "-X",
+            "security.protocol=SASL_PLAINTEXT",
+            "-X",
+            "sasl.mechanism=OAUTHBEARER",
+        ])
+        .args(["-X", "enable.sasl.oauthbearer.unsecure.jwt=true"])
+        .args([
+            "-X",
+            "sasl.oauthbearer.config=principal=admin lifeSeconds=5",
+        ])
+        .args(["--cluster", "c", "specs"])
+        .output()
+        .unwrap();
+    creator.join().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{}{err}", stdout(&out));
+    let renewals = err
+        .matches("OAUTHBEARER token set for principal `admin`")
+        .count();
+    assert!(renewals >= 2, "{renewals} token(s) set: {err}");
+}

@@ -212,7 +212,8 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-fn base64url(bytes: &[u8]) -> String {
+/// base64url without padding.
+pub(crate) fn base64url(bytes: &[u8]) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
     for chunk in bytes.chunks(3) {

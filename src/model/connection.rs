@@ -34,6 +34,13 @@ pub enum TokenSource {
     /// AWS MSK IAM: a SigV4-presigned token for `region`, signed with the credentials of the
     /// environment or the shared credentials file, made afresh for every refresh.
     MskIam { region: String },
+    /// librdkafka's unsecured test tokens (`enable.sasl.oauthbearer.unsecure.jwt=true`, with
+    /// `sasl.oauthbearer.config=principal=NAME [lifeSeconds=N]`), made again at each refresh:
+    /// librdkafka's own refresher never runs once the refresh event is served by topicgate.
+    Unsecured {
+        principal: String,
+        lifetime: Duration,
+    },
 }
 
 /// The range of a connection's timeout (`--timeout`, `Connection::timeout`), and how to

@@ -66,7 +66,7 @@ impl TopicgateContext {
     /// `rk` must be the live client this context belongs to.
     unsafe fn refresh_token(&self, rk: *mut rdkafka_sys::rd_kafka_t) {
         let Some(source) = &self.token_source else {
-            super::oauth::fail(rk, "topicgate has no OAUTHBEARER token source for this cluster: configure `auth: {mechanism: oauthbearer, token_file: FILE}`");
+            super::oauth::fail(rk, "topicgate has no OAUTHBEARER token source for this cluster: configure `auth:` with `mechanism: oauthbearer` (`token_file`) or `msk-iam`");
             return;
         };
         let result = super::oauth::read(source).and_then(|token| {

@@ -47,6 +47,43 @@ pub fn client_version() -> String {
     format!("librdkafka {version} ({features})")
 }
 
+/// Where OAUTHBEARER tokens come from: the connection's source, else librdkafka's unsecured
+/// test tokens when `-X enable.sasl.oauthbearer.unsecure.jwt=true` asks for them (principal and
+/// lifetime from `sasl.oauthbearer.config`, as librdkafka reads them).
+fn token_source(settings: &Connection) -> Option<crate::model::connection::TokenSource> {
+    if settings.token_source.is_some() {
+        return settings.token_source.clone();
+    }
+    let value = |key: &str| {
+        settings
+            .properties
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.expose().to_string())
+    };
+    if !value("enable.sasl.oauthbearer.unsecure.jwt")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return None;
+    }
+    let config = value("sasl.oauthbearer.config").unwrap_or_default();
+    let field = |name: &str| {
+        config
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_string)
+    };
+    Some(crate::model::connection::TokenSource::Unsecured {
+        principal: field("principal")?,
+        lifetime: Duration::from_secs(
+            field("lifeSeconds")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(3600),
+        ),
+    })
+}
+
 /// Why a cluster without an authorizer has no ACLs to read.
 const NO_AUTHORIZER: &str = "the cluster has no authorizer: any client may create topics when auto-creation or CreateTopics reaches it";
 
@@ -100,7 +137,7 @@ impl KafkaCluster {
         let admin = AdminClient::from_config_and_context(
             &config,
             TopicgateContext::new(bootstrap.addresses().to_vec(), redactor.clone())
-                .with_token_source(settings.token_source.clone()),
+                .with_token_source(token_source(&settings)),
         )
         .map_err(|e| ClusterError::Settings(redactor::client_error(&e, &redactor)))?;
         let admin = Arc::new(admin);
