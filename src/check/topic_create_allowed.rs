@@ -17,8 +17,11 @@ pub fn check(
     out: &mut Vec<Finding>,
     notes: &mut Vec<String>,
 ) {
-    let acls = match acls {
-        AclView::Known(acls) => acls,
+    let (acls, open) = match acls {
+        AclView::Known {
+            acls,
+            allow_everyone_if_no_acl,
+        } => (acls, *allow_everyone_if_no_acl),
         AclView::Unreadable(why) => {
             notes.push(format!(
                 "ACLs could not be read ({why}), so `topic-create-allowed` was not checked"
@@ -26,6 +29,21 @@ pub fn check(
             return;
         }
     };
+    // N.B. with `allow.everyone.if.no.acl.found=true`, a resource that no ACL names is open to
+    // every principal: with no ACL on the cluster, anyone may create any topic.
+    if open && !acls.iter().any(|a| a.resource == AclResource::Cluster) {
+        out.push(Finding {
+            code: Code::TopicCreateAllowed,
+            severity: Code::TopicCreateAllowed.severity(),
+            topic: None,
+            message: "every principal may create any topic: the brokers allow everyone where no ACL matches (`allow.everyone.if.no.acl.found=true`) and no ACL names the cluster; set it to `false`, or add ACLs on the cluster (ALLOW CREATE for the provisioners)".into(),
+            evidence: evidence([
+                ("allow.everyone.if.no.acl.found", json!(true)),
+                ("principal", json!("User:*")),
+            ]),
+            declared_at: None,
+        });
+    }
     for acl in acls.iter().filter(|a| a.allow) {
         if provisioners.iter().any(|p| p == &acl.principal) {
             continue;
@@ -123,7 +141,7 @@ mod tests {
 
     #[test]
     fn create_for_a_non_provisioner_on_the_cluster_or_governed_topics_is_a_finding() {
-        let (out, notes) = run(AclView::Known(vec![
+        let (out, notes) = run(known(vec![
             acl(
                 AclResource::Cluster,
                 "kafka-cluster",
@@ -183,6 +201,41 @@ mod tests {
             "{}",
             messages[2]
         );
+    }
+
+    fn known(acls: Vec<Acl>) -> AclView {
+        AclView::Known {
+            acls,
+            allow_everyone_if_no_acl: false,
+        }
+    }
+
+    #[test]
+    fn allow_everyone_without_cluster_acls_opens_creation_to_everyone() {
+        let open = |acls: Vec<Acl>| {
+            run(AclView::Known {
+                acls,
+                allow_everyone_if_no_acl: true,
+            })
+            .0
+        };
+        let out = open(vec![]);
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0]
+                .message
+                .starts_with("every principal may create any topic"),
+            "{}",
+            out[0].message
+        );
+        // An ACL on the cluster (the provisioner's) closes it to everyone else.
+        let out = open(vec![acl(
+            AclResource::Cluster,
+            "kafka-cluster",
+            AclPattern::Literal,
+            "User:topicgate",
+        )]);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]

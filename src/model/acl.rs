@@ -38,7 +38,12 @@ pub enum AclOperation {
 /// The cluster's ACLs, or why they could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AclView {
-    Known(Vec<Acl>),
+    /// The bindings, and whether the brokers allow everything to everyone where no ACL matches
+    /// (`allow.everyone.if.no.acl.found=true`).
+    Known {
+        acls: Vec<Acl>,
+        allow_everyone_if_no_acl: bool,
+    },
     /// No authorizer, no permission, or a source without ACLs (a snapshot): the reason, said
     /// as the end of "ACLs could not be read: ...".
     Unreadable(String),

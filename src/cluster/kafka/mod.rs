@@ -237,8 +237,9 @@ impl KafkaCluster {
         }
     }
 
-    /// Whether the first broker has an authorizer (`authorizer.class.name` set), if it says.
-    fn authorizer(&self) -> Option<bool> {
+    /// Whether the first broker has an authorizer (`authorizer.class.name` set) and whether it
+    /// allows everyone where no ACL matches (`allow.everyone.if.no.acl.found`), if it says.
+    fn authorizer(&self) -> Option<(bool, bool)> {
         let metadata = self
             .admin
             .inner()
@@ -251,11 +252,16 @@ impl KafkaCluster {
         )
         .ok()?;
         let resource = answer.into_iter().next()?.ok()?;
-        let entry = resource
-            .entries
-            .iter()
-            .find(|e| e.name == "authorizer.class.name")?;
-        Some(entry.value.as_deref().is_some_and(|v| !v.trim().is_empty()))
+        let value = |name: &str| {
+            resource
+                .entries
+                .iter()
+                .find(|e| e.name == name)
+                .and_then(|e| e.value.clone())
+        };
+        let present = value("authorizer.class.name").is_some_and(|v| !v.trim().is_empty());
+        let open = value("allow.everyone.if.no.acl.found").is_some_and(|v| v == "true");
+        Some((present, open))
     }
 
     /// Whether `security.protocol` is `SSL` or `SASL_SSL`.
@@ -716,11 +722,16 @@ impl ClusterReader for KafkaCluster {
         use crate::model::acl::AclView;
         // N.B. librdkafka 2.12.1 drops DescribeAcls' top-level error (SECURITY_DISABLED without
         // an authorizer) and answers an empty list: ask a broker whether it has an authorizer.
-        if self.authorizer() == Some(false) {
+        let authorizer = self.authorizer();
+        if authorizer.is_some_and(|(present, _)| !present) {
             return Some(AclView::Unreadable(NO_AUTHORIZER.into()));
         }
+        let allow_everyone_if_no_acl = authorizer.is_some_and(|(_, open)| open);
         Some(match describe_acls::describe_acls(self.admin.inner(), self.settings.timeout) {
-            Ok(acls) => AclView::Known(acls),
+            Ok(acls) => AclView::Known {
+                acls,
+                allow_everyone_if_no_acl,
+            },
             Err(e) => AclView::Unreadable(self.redactor.redact(&match e.code {
                 Some(RDKafkaErrorCode::SecurityDisabled) => NO_AUTHORIZER.to_string(),
                 Some(RDKafkaErrorCode::ClusterAuthorizationFailed) => {
