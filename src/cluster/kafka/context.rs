@@ -25,6 +25,9 @@ pub struct TopicgateContext {
     redactor: Redactor,
     /// Where OAUTHBEARER tokens come from, if topicgate sets them (`oauth`).
     token_source: Option<crate::model::connection::TokenSource>,
+    /// Whether a broker has answered since the client started: an authentication failure after
+    /// that is a failed re-authentication of a live session (KIP-368), not a wrong credential.
+    answered: std::sync::atomic::AtomicBool,
 }
 
 /// A connection-level error that makes waiting pointless (until a broker answers again, for
@@ -48,6 +51,7 @@ impl TopicgateContext {
             failed: Mutex::new(Default::default()),
             redactor,
             token_source: None,
+            answered: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -101,6 +105,8 @@ impl TopicgateContext {
     /// A broker took a request: the cluster is reachable again. Forgets that every broker was
     /// down (and which bootstrap addresses had failed); an authentication failure stays.
     pub fn broker_answered(&self) {
+        self.answered
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut problem) = self.problem.lock() {
             if !matches!(
                 *problem,
@@ -144,6 +150,15 @@ impl ClientContext for TopicgateContext {
         let problem = match error.rdkafka_error_code() {
             Some(RDKafkaErrorCode::AllBrokersDown) => {
                 ConnectionProblem::AllBrokersDown(reason.to_string())
+            }
+            // N.B. a failed re-authentication of a session that worked (librdkafka and Kafka
+            // race on it when the broker forces re-authentication; the token may have been
+            // renewed in between) is not final: librdkafka reconnects and authenticates anew,
+            // and a failure that lasts ends the request at its timeout with this reason.
+            Some(RDKafkaErrorCode::Authentication)
+                if self.answered.load(std::sync::atomic::Ordering::Relaxed) =>
+            {
+                return
             }
             Some(RDKafkaErrorCode::Authentication) => {
                 ConnectionProblem::Authentication(reason.to_string())
