@@ -59,7 +59,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 /// `--color` is known: it is told the flag's value first, so its output follows it too.
 fn parse(args: &[OsString]) -> Arguments {
     let choice = color_flag(args.iter().skip(1).cloned());
+    // N.B. leaked once per process: clap keeps a `&'static str`.
+    let long_version: &'static str = Box::leak(
+        format!(
+            "{}\n{}",
+            env!("CARGO_PKG_VERSION"),
+            crate::cluster::kafka::client_version()
+        )
+        .into_boxed_str(),
+    );
     let matches = Arguments::command()
+        .long_version(long_version)
         .color(match choice {
             ColorChoice::Always => clap::ColorChoice::Always,
             ColorChoice::Never => clap::ColorChoice::Never,

@@ -8,6 +8,7 @@ pub mod broker_default_topic;
 pub mod drift;
 pub mod missing_topic;
 pub mod policies;
+pub mod topic_create_allowed;
 pub mod unmanaged_topic;
 
 use serde::Serialize;
@@ -53,6 +54,22 @@ pub struct CheckReport {
 impl Document for CheckReport {
     const FORMAT: &'static str = "topicgate-check";
     const VERSION: u32 = 1;
+}
+
+impl CheckReport {
+    /// Adds findings of rules that need more than the cluster state (the ACLs), keeping the
+    /// order (cluster-wide first, then by topic and code) and the summary.
+    pub fn add_cluster_findings(&mut self, findings: Vec<Finding>) {
+        for f in &findings {
+            match f.severity {
+                Severity::Error => self.summary.errors += 1,
+                Severity::Warning => self.summary.warnings += 1,
+            }
+        }
+        self.findings.extend(findings);
+        self.findings
+            .sort_by(|a, b| (&a.topic, a.code).cmp(&(&b.topic, b.code)));
+    }
 }
 
 /// Runs every rule. Findings are sorted: cluster-wide first, then by topic and code.

@@ -8,6 +8,7 @@
 pub mod connect;
 pub mod kafka;
 pub mod memory;
+pub mod msk_iam;
 pub mod snapshot;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -85,6 +86,10 @@ pub enum ClusterError {
     },
     #[error("authentication with the Kafka cluster at `{bootstrap}` failed: {detail}")]
     Authentication { bootstrap: String, detail: String },
+    /// The TLS handshake failed: an untrusted certificate, one for another host name, a
+    /// client certificate refused. Retrying cannot help.
+    #[error("TLS handshake with the Kafka cluster at `{bootstrap}` failed: {detail}; check the CA (`tls.ca_file`, or `ssl.ca.location`) and that the broker's certificate names the host in `bootstrap_servers` (hostname verification is on by default)")]
+    Tls { bootstrap: String, detail: String },
     #[error("the broker does not support the {api} API, which topicgate needs to {purpose}")]
     Unsupported { api: Api, purpose: &'static str },
     #[error("{api} request failed: {detail}")]
@@ -135,6 +140,13 @@ pub trait ClusterReader {
     /// holds the named topics the cluster has (a named topic it lacks is absent), each as
     /// `describe` shows it; the broker defaults are not read (all unknown).
     fn describe_topics(&self, names: &BTreeSet<String>) -> Result<ClusterState, ClusterError>;
+
+    /// The cluster's ACLs (one DescribeAcls request), or why they cannot be read; `None` for
+    /// a source that has none to read (a snapshot, the in-memory cluster). Never an error:
+    /// `check` notes what it could not see and goes on.
+    fn describe_acls(&self) -> Option<crate::model::acl::AclView> {
+        None
+    }
 }
 
 /// Changing a cluster.

@@ -11,7 +11,26 @@ pub(super) fn run(s: &CheckSettings, cx: &mut Context) -> Result<Outcome, Error>
     let io = &mut cx.io;
     let cluster = super::open(cx.connector, &s.source, io)?;
     let (specs, state) = load_and_describe(&s.paths, None, &*cluster, io)?;
-    let report = check(&s.rules.input(&specs, &state));
+    let mut report = check(&s.rules.input(&specs, &state));
+    // Who may create topics besides the provisioners (a DescribeConfigs and a DescribeAcls
+    // request): only when topicgate.yaml names them, so that a check without them costs no
+    // extra round trip and a snapshot answers as the live cluster does.
+    let acls = if s.provisioners.is_empty() {
+        None
+    } else {
+        cluster.describe_acls()
+    };
+    if let Some(acls) = acls {
+        let mut acl_findings = Vec::new();
+        crate::check::topic_create_allowed::check(
+            &acls,
+            &specs,
+            &s.provisioners,
+            &mut acl_findings,
+            &mut report.notes,
+        );
+        report.add_cluster_findings(acl_findings);
+    }
     super::leave_to_exit(state);
     match s.format {
         CheckFormat::Text => render::findings::render_text(&report, io.out, io.palette)?,
@@ -41,6 +60,7 @@ mod tests {
         CheckSettings {
             paths: vec![dir.to_path_buf()],
             source: live(),
+            provisioners: Vec::new(),
             rules: rules(),
             format,
             fail_on,

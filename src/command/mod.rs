@@ -313,6 +313,7 @@ pub(crate) mod testing {
             bootstrap_servers: "memory:9092".into(),
             properties: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
+            token_source: None,
         }
     }
 

@@ -19,6 +19,28 @@ pub struct Connection {
     pub properties: Vec<(String, Secret)>,
     /// Deadline for reaching the cluster and for each request, within `TIMEOUT_RANGE`.
     pub timeout: Duration,
+    /// Where SASL/OAUTHBEARER tokens come from, when the client gets them from topicgate
+    /// (set on the client at start and again before each expires).
+    pub token_source: Option<TokenSource>,
+}
+
+/// A source of OAUTHBEARER tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    /// A JWT in a file, read again for every refresh (a token that another process rotates,
+    /// like a Kubernetes projected service-account token). Its lifetime and principal come from
+    /// its `exp` and `sub` claims.
+    File(std::path::PathBuf),
+    /// AWS MSK IAM: a SigV4-presigned token for `region`, signed with the credentials of the
+    /// environment or the shared credentials file, made afresh for every refresh.
+    MskIam { region: String },
+    /// librdkafka's unsecured test tokens (`enable.sasl.oauthbearer.unsecure.jwt=true`, with
+    /// `sasl.oauthbearer.config=principal=NAME [lifeSeconds=N]`), made again at each refresh:
+    /// librdkafka's own refresher never runs once the refresh event is served by topicgate.
+    Unsecured {
+        principal: String,
+        lifetime: Duration,
+    },
 }
 
 /// The range of a connection's timeout (`--timeout`, `Connection::timeout`), and how to
@@ -107,6 +129,7 @@ mod tests {
             bootstrap_servers: "h:9092".into(),
             properties: vec![("sasl.password".into(), Secret::new("hunter2"))],
             timeout: Duration::from_secs(5),
+            token_source: None,
         };
         let shown = format!("{c:?} {c:#?}");
         assert!(!shown.contains("hunter2"), "{shown}");

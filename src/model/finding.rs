@@ -28,10 +28,11 @@ pub enum Code {
     PolicyRequiredConfig,
     PolicyAllowedValue,
     PolicyRetention,
+    TopicCreateAllowed,
 }
 
 impl Code {
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Code::AutoCreateEnabled,
         Code::BrokerDefaultTopic,
         Code::MissingTopic,
@@ -47,6 +48,7 @@ impl Code {
         Code::PolicyRequiredConfig,
         Code::PolicyAllowedValue,
         Code::PolicyRetention,
+        Code::TopicCreateAllowed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +68,7 @@ impl Code {
             Code::PolicyRequiredConfig => "policy-required-config",
             Code::PolicyAllowedValue => "policy-allowed-value",
             Code::PolicyRetention => "policy-retention",
+            Code::TopicCreateAllowed => "topic-create-allowed",
         }
     }
 
@@ -86,6 +89,7 @@ impl Code {
             Code::PolicyRequiredConfig => "a config the policy requires is not set",
             Code::PolicyAllowedValue => "a config value the policy does not allow",
             Code::PolicyRetention => "`retention.ms` outside the policy's bounds",
+            Code::TopicCreateAllowed => "an ACL lets a principal that is not a provisioner create topics (on the cluster, or on governed topic names or prefixes)",
         }
     }
 
@@ -111,7 +115,8 @@ impl Code {
             | Code::PartitionDrift
             | Code::ReplicationDrift
             | Code::ConfigDrift
-            | Code::UnmanagedTopic => false,
+            | Code::UnmanagedTopic
+            | Code::TopicCreateAllowed => false,
             Code::PolicyTopicName
             | Code::PolicyMinPartitions
             | Code::PolicyMaxPartitions
@@ -126,7 +131,9 @@ impl Code {
     /// The usual severity (`broker-default-topic` is a warning when the defaults are unknown).
     pub fn severity(self) -> Severity {
         match self {
-            Code::AutoCreateEnabled | Code::UnmanagedTopic => Severity::Warning,
+            Code::AutoCreateEnabled | Code::UnmanagedTopic | Code::TopicCreateAllowed => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
@@ -178,11 +185,12 @@ mod tests {
                 "policy-min-insync-replicas",
                 "policy-required-config",
                 "policy-allowed-value",
-                "policy-retention"
+                "policy-retention",
+                "topic-create-allowed"
             ]
         );
         let policy: Vec<&str> = Code::POLICY.iter().map(|c| c.as_str()).collect();
-        assert_eq!(policy, &codes[7..]);
+        assert_eq!(policy, &codes[7..15]);
         for code in Code::ALL {
             assert_eq!(code.is_policy(), Code::POLICY.contains(&code), "{code:?}");
         }

@@ -2,6 +2,7 @@
 //! here imports only from `model/`, so any stage can use it without depending on another stage
 //! (`tests/integration/layers.rs` holds the tree to that).
 
+pub mod acl;
 pub mod bootstrap_servers;
 pub mod broker_defaults;
 pub mod cluster_state;

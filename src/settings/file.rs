@@ -60,7 +60,116 @@ pub struct ClusterSettings {
     /// For brokers that do not expose them (N.B. KAFKA.md: Tansu; some managed services).
     #[serde(default)]
     pub broker_defaults: GivenDefaults,
+    /// TLS to the brokers. Present (even empty: `tls: {}`) means TLS, trusting the system's
+    /// CAs unless `ca_file` names one; hostname verification is on unless turned off.
+    #[serde(default)]
+    pub tls: Option<TlsSettings>,
+    /// How the client authenticates (SASL). Absent or `mechanism: none`: it does not (or by a
+    /// client certificate, `tls.cert_file`). Passwords only from an environment variable or a
+    /// file the user names, never in this file.
+    #[serde(default)]
+    pub auth: Option<AuthSettings>,
+    /// Principals allowed to create topics (`User:topicgate`); `check` reports any other
+    /// principal an ACL lets create topics (`topic-create-allowed`).
+    #[serde(default)]
+    pub provisioners: Vec<String>,
 }
+
+/// `tls:` of a cluster. Relative paths are relative to the directory of topicgate.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSettings {
+    /// PEM file of the CA certificate(s) to trust (`ssl.ca.location`); default: the system's.
+    pub ca_file: Option<PathBuf>,
+    /// PEM file of the client certificate, for mutual TLS (`ssl.certificate.location`); with
+    /// `key_file`.
+    pub cert_file: Option<PathBuf>,
+    /// PEM file of the client certificate's private key (`ssl.key.location`); with `cert_file`.
+    pub key_file: Option<PathBuf>,
+    /// Environment variable holding the private key's password, if it is encrypted.
+    pub key_password_env: Option<String>,
+    /// File holding the private key's password, if it is encrypted.
+    pub key_password_file: Option<PathBuf>,
+    /// Whether the broker's certificate must name the host connected to (default `true`;
+    /// `ssl.endpoint.identification.algorithm`).
+    pub verify_hostname: Option<bool>,
+}
+
+/// `auth:` of a cluster, by `mechanism`.
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "mechanism", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum AuthSettings {
+    /// No authentication (`security.protocol` `PLAINTEXT`, or `SSL` with `tls:`).
+    None,
+    /// SASL PLAIN (Confluent Cloud API keys, for example): user name and password.
+    Plain(Credentials),
+    /// SASL SCRAM-SHA-256.
+    #[serde(rename = "scram-sha-256")]
+    ScramSha256(Credentials),
+    /// SASL SCRAM-SHA-512 (AWS MSK SCRAM).
+    #[serde(rename = "scram-sha-512")]
+    ScramSha512(Credentials),
+    /// SASL OAUTHBEARER with a token (a JWT) that another process writes to a file; read again
+    /// before each token expires.
+    Oauthbearer(OauthbearerSettings),
+    /// AWS MSK IAM (SASL/OAUTHBEARER with a SigV4-signed token; always over TLS, port 9098).
+    MskIam(MskIamSettings),
+}
+
+/// `auth: {mechanism: msk-iam}`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MskIamSettings {
+    /// The cluster's AWS region (`eu-west-1`).
+    pub region: Option<String>,
+}
+
+/// `auth: {mechanism: oauthbearer}`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OauthbearerSettings {
+    /// File holding the JWT (relative to topicgate.yaml's directory); its `exp` and `sub`
+    /// claims give the lifetime and the principal.
+    pub token_file: Option<PathBuf>,
+}
+
+/// A user name and where its password is: exactly one of `password_env` and `password_file`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub username: Option<String>,
+    /// Environment variable holding the password.
+    pub password_env: Option<String>,
+    /// File holding the password (its first line; relative to topicgate.yaml's directory).
+    pub password_file: Option<PathBuf>,
+}
+
+impl AuthSettings {
+    /// librdkafka's `sasl.mechanism` and the credentials, for a SASL mechanism.
+    pub fn sasl(&self) -> Option<(&'static str, &Credentials)> {
+        match self {
+            AuthSettings::None | AuthSettings::Oauthbearer(_) | AuthSettings::MskIam(_) => None,
+            AuthSettings::Plain(c) => Some(("PLAIN", c)),
+            AuthSettings::ScramSha256(c) => Some(("SCRAM-SHA-256", c)),
+            AuthSettings::ScramSha512(c) => Some(("SCRAM-SHA-512", c)),
+        }
+    }
+}
+
+/// librdkafka properties that `tls:` and `auth:` set: not accepted in `properties` or
+/// `secret_properties` beside them (`-X` still wins over both).
+pub const TYPED_PROPERTIES: &[(&str, &str)] = &[
+    ("security.protocol", "tls:` or `auth:"),
+    ("sasl.mechanism", "auth:"),
+    ("sasl.mechanisms", "auth:"),
+    ("sasl.username", "auth:"),
+    ("sasl.password", "auth:"),
+    ("ssl.ca.location", "tls:"),
+    ("ssl.certificate.location", "tls:"),
+    ("ssl.key.location", "tls:"),
+    ("ssl.key.password", "tls:"),
+    ("ssl.endpoint.identification.algorithm", "tls:"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsFileError {
@@ -338,6 +447,124 @@ fn check_clusters(path: &Path, yaml: &Positioned, file: &SettingsFile) -> Vec<Di
                 message,
             ));
         }
+        problems.extend(check_security(path, yaml, name, cluster));
+    }
+    problems
+}
+
+/// `tls:` and `auth:` of cluster `name`: complete, each secret from exactly one place, and no
+/// property beside them that they set.
+fn check_security(
+    path: &Path,
+    yaml: &Positioned,
+    name: &str,
+    cluster: &ClusterSettings,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let at = |keys: &[&str]| {
+        let mut node = yaml.index()?.get("clusters")?.get(name)?;
+        let (last, parents) = keys.split_last()?;
+        for key in parents {
+            node = node.get(key)?;
+        }
+        node.key_pos(last)
+    };
+    let mut error = |keys: &[&str], message: String| {
+        problems.push(Diagnostic::error(path, at(keys), message));
+    };
+    if let Some(tls) = &cluster.tls {
+        match (&tls.cert_file, &tls.key_file) {
+            (Some(_), None) => error(
+                &["tls", "cert_file"],
+                format!("`tls.cert_file` of cluster `{name}` needs `tls.key_file` (the client certificate's private key)"),
+            ),
+            (None, Some(_)) => error(
+                &["tls", "key_file"],
+                format!("`tls.key_file` of cluster `{name}` needs `tls.cert_file` (the client certificate)"),
+            ),
+            _ => {}
+        }
+        if tls.key_password_env.is_some() && tls.key_password_file.is_some() {
+            error(
+                &["tls", "key_password_file"],
+                format!("`tls.key_password_env` and `tls.key_password_file` of cluster `{name}` both name the key's password: keep one"),
+            );
+        }
+        if tls.key_file.is_none() {
+            for key in ["key_password_env", "key_password_file"] {
+                let given = match key {
+                    "key_password_env" => tls.key_password_env.is_some(),
+                    _ => tls.key_password_file.is_some(),
+                };
+                if given {
+                    error(
+                        &["tls", key],
+                        format!("`tls.{key}` of cluster `{name}` is for `tls.key_file`, which is not given"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some((mechanism, credentials)) = cluster.auth.as_ref().and_then(AuthSettings::sasl) {
+        if credentials
+            .username
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty())
+        {
+            error(
+                &["auth", "mechanism"],
+                format!("`auth` of cluster `{name}` ({mechanism}) needs `username`"),
+            );
+        }
+        match (&credentials.password_env, &credentials.password_file) {
+            (None, None) => error(
+                &["auth", "mechanism"],
+                format!("`auth` of cluster `{name}` ({mechanism}) needs the password's source: `password_env: VAR` (an environment variable) or `password_file: FILE`, never the password itself"),
+            ),
+            (Some(_), Some(_)) => error(
+                &["auth", "password_file"],
+                format!("`auth.password_env` and `auth.password_file` of cluster `{name}` both name the password: keep one"),
+            ),
+            _ => {}
+        }
+    }
+    if let Some(AuthSettings::Oauthbearer(o)) = &cluster.auth {
+        if o.token_file.is_none() {
+            error(
+                &["auth", "mechanism"],
+                format!("`auth` of cluster `{name}` (OAUTHBEARER) needs `token_file: FILE`, the file holding the token"),
+            );
+        }
+    }
+    if let Some(AuthSettings::MskIam(m)) = &cluster.auth {
+        let valid = m.region.as_deref().is_some_and(|r| {
+            !r.is_empty()
+                && r.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        });
+        if !valid {
+            error(
+                &["auth", "mechanism"],
+                format!("`auth` of cluster `{name}` (MSK IAM) needs the cluster's AWS `region`, like `region: eu-west-1`"),
+            );
+        }
+    }
+    if cluster.tls.is_some() || cluster.auth.is_some() {
+        for (section, keys) in [
+            ("properties", cluster.properties.keys()),
+            ("secret_properties", cluster.secret_properties.keys()),
+        ] {
+            for key in keys {
+                let lower = key.trim().to_ascii_lowercase();
+                let Some((_, by)) = TYPED_PROPERTIES.iter().find(|(k, _)| *k == lower) else {
+                    continue;
+                };
+                error(
+                    &[section, key],
+                    format!("`{key}` in `{section}` of cluster `{name}` is set by `{by}`: remove it here (`-X {key}=...` still overrides for one run)"),
+                );
+            }
+        }
     }
     problems
 }
@@ -468,5 +695,60 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("(t.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn every_mistake_of_tls_and_auth_is_reported_with_its_line() {
+        let text = "clusters:
+  a:
+    tls:
+      cert_file: c.pem
+      key_password_env: KEY_PW
+    auth:
+      mechanism: scram-sha-512
+    properties:
+      sasl.mechanism: PLAIN
+  b:
+    tls: {key_file: k.pem}
+    auth: {mechanism: plain, username: u, password_env: P, password_file: p.txt}
+";
+        let err = from_text(PathBuf::from("t.yaml"), text)
+            .unwrap_err()
+            .to_string();
+        for (expect, at) in [
+            ("`tls.cert_file` of cluster `a` needs `tls.key_file`", "(t.yaml:4:7)"),
+            ("`tls.key_password_env` of cluster `a` is for `tls.key_file`, which is not given", "(t.yaml:5:7)"),
+            ("`auth` of cluster `a` (SCRAM-SHA-512) needs `username`", "(t.yaml:7:7)"),
+            ("`auth` of cluster `a` (SCRAM-SHA-512) needs the password's source", "(t.yaml:7:7)"),
+            ("`sasl.mechanism` in `properties` of cluster `a` is set by `auth:`", "(t.yaml:9:7)"),
+            ("`tls.key_file` of cluster `b` needs `tls.cert_file`", "(t.yaml:11:11)"),
+            ("`auth.password_env` and `auth.password_file` of cluster `b` both name the password", "(t.yaml:12:"),
+        ] {
+            let line = err
+                .lines()
+                .find(|l| l.contains(expect))
+                .unwrap_or_else(|| panic!("{expect}: {err}"));
+            assert!(line.contains(at), "{at}: {line}");
+        }
+        assert!(err.starts_with("7 problems in `t.yaml`:"), "{err}");
+    }
+
+    #[test]
+    fn a_password_in_the_file_and_an_unknown_mechanism_are_refused() {
+        let err = parse(
+            Path::new("t.yaml"),
+            "clusters:\n  a:\n    auth: {mechanism: plain, username: u, password: hunter2}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown field `password`, expected one of `username`, `password_env`, `password_file`"), "{err}");
+        let err = parse(
+            Path::new("t.yaml"),
+            "clusters:\n  a:\n    auth: {mechanism: scram-sha-1}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown variant `scram-sha-1`, expected one of `none`, `plain`, `scram-sha-256`, `scram-sha-512`"), "{err}");
+        assert!(err.contains("(t.yaml:3:"), "{err}");
     }
 }

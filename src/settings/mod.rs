@@ -58,7 +58,10 @@ pub enum SettingsError {
     Require(String, String),
     #[error(transparent)]
     File(#[from] SettingsFileError),
-    #[error("environment variable `{var}` (for `{key}` of cluster `{cluster}` in topicgate.yaml) is not set")]
+    /// A file named by `tls:` or `auth:` that cannot be read, or an empty password file.
+    #[error("{0}")]
+    Security(String),
+    #[error("environment variable `{var}` (for `{key}` of cluster `{cluster}` in topicgate.yaml) is not set (or empty)")]
     MissingSecret {
         var: String,
         key: String,
@@ -115,6 +118,8 @@ pub struct PlanSettings {
 pub struct CheckSettings {
     pub paths: Vec<PathBuf>,
     pub source: ClusterSource,
+    /// The selected cluster's `provisioners` in topicgate.yaml.
+    pub provisioners: Vec<String>,
     pub rules: RuleSettings,
     pub format: CheckFormat,
     pub fail_on: FailOn,

@@ -206,6 +206,10 @@ impl Settings {
             }) => CommandSettings::Check(CheckSettings {
                 paths,
                 source: cluster_source(state, connection, &context)?,
+                provisioners: context
+                    .cluster()?
+                    .map(|(_, c)| c.provisioners.clone())
+                    .unwrap_or_default(),
                 rules: rule_settings(rules, &context)?,
                 format,
                 fail_on,
@@ -364,9 +368,12 @@ fn connection_settings(
         (None, None, Some((origin, file))) => parse(origin, &file)?,
         (None, None, None) => return Err(SettingsError::NoCluster),
     };
-    // The file's properties, then its secrets from the environment, then `-X` (which wins).
+    // `tls:` and `auth:`, the file's properties, then its secrets from the environment, then
+    // `-X` (which wins).
     let mut properties: Vec<(String, Secret)> = Vec::new();
     if let Some((name, cluster)) = cluster {
+        let file = context.loaded.as_ref().map(|l| l.path.as_path());
+        properties.extend(security_properties(name, cluster, file, env)?);
         properties.extend(
             cluster
                 .properties
@@ -398,11 +405,164 @@ fn connection_settings(
         Some((shown, text)) => duration_setting(&shown, &text, TIMEOUT_RANGE)?,
         None => duration_setting(DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, TIMEOUT_RANGE)?,
     };
+    let token_source = cluster.and_then(|(_, c)| match &c.auth {
+        Some(file::AuthSettings::Oauthbearer(o)) => {
+            let dir = context
+                .loaded
+                .as_ref()
+                .and_then(|l| l.path.parent().map(std::path::Path::to_path_buf))
+                .unwrap_or_default();
+            o.token_file
+                .as_ref()
+                .map(|f| crate::model::connection::TokenSource::File(dir.join(f)))
+        }
+        Some(file::AuthSettings::MskIam(m)) => {
+            Some(crate::model::connection::TokenSource::MskIam {
+                region: m.region.clone().unwrap_or_default(),
+            })
+        }
+        _ => None,
+    });
     Ok(Connection {
         bootstrap_servers: bootstrap.to_string(),
         properties,
         timeout,
+        token_source,
     })
+}
+
+/// The librdkafka properties of a cluster's `tls:` and `auth:` (none without either), with the
+/// password read from its environment variable or file. Relative paths are relative to the
+/// directory of topicgate.yaml (`file`); each named file must be readable.
+fn security_properties(
+    name: &str,
+    cluster: &ClusterSettings,
+    file: Option<&std::path::Path>,
+    env: &dyn Environment,
+) -> Result<Vec<(String, Secret)>, SettingsError> {
+    let sasl = cluster.auth.as_ref().and_then(file::AuthSettings::sasl);
+    let oauth = match &cluster.auth {
+        Some(file::AuthSettings::Oauthbearer(o)) => o.token_file.as_ref(),
+        _ => None,
+    };
+    if cluster.tls.is_none() && cluster.auth.is_none() {
+        return Ok(Vec::new());
+    }
+    let shown_file = file.map_or_else(|| "topicgate.yaml".into(), |f| f.display().to_string());
+    let dir = file
+        .and_then(std::path::Path::parent)
+        .unwrap_or(std::path::Path::new(""));
+    let located = |key: &str, path: &std::path::Path| -> Result<String, SettingsError> {
+        let full = dir.join(path);
+        std::fs::metadata(&full)
+            .and_then(|m| {
+                if m.is_file() {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::other("not a file"))
+                }
+            })
+            .map_err(|e| {
+                SettingsError::Security(format!(
+                    "`{key}` of cluster `{name}` in `{shown_file}`: cannot read `{}`: {e}",
+                    full.display()
+                ))
+            })?;
+        Ok(full.display().to_string())
+    };
+    let secret = |key: &str, var: &Option<String>, path: &Option<PathBuf>| {
+        if let Some(var) = var {
+            return env
+                .var(var)
+                .filter(|v| !v.is_empty())
+                .map(Secret::from)
+                .ok_or_else(|| SettingsError::MissingSecret {
+                    var: var.clone(),
+                    key: key.to_string(),
+                    cluster: name.to_string(),
+                })
+                .map(Some);
+        }
+        let Some(path) = path else {
+            return Ok(None);
+        };
+        let full = dir.join(path);
+        let text = std::fs::read_to_string(&full).map_err(|e| {
+            SettingsError::Security(format!(
+                "`{key}` of cluster `{name}` in `{shown_file}`: cannot read `{}`: {e}",
+                full.display()
+            ))
+        })?;
+        // The first line, without its line ending (editors add one).
+        let value = text.lines().next().unwrap_or_default().to_string();
+        if value.is_empty() {
+            return Err(SettingsError::Security(format!(
+                "`{key}` of cluster `{name}` in `{shown_file}`: `{}` is empty",
+                full.display()
+            )));
+        }
+        Ok(Some(Secret::from(value)))
+    };
+    let msk_iam = matches!(cluster.auth, Some(file::AuthSettings::MskIam(_)));
+    // N.B. MSK's IAM listener (9098) is always TLS.
+    let protocol = match (
+        cluster.tls.is_some() || msk_iam,
+        sasl.is_some() || oauth.is_some() || msk_iam,
+    ) {
+        (true, true) => "SASL_SSL",
+        (true, false) => "SSL",
+        (false, true) => "SASL_PLAINTEXT",
+        (false, false) => "PLAINTEXT",
+    };
+    let mut properties = vec![("security.protocol".to_string(), Secret::from(protocol))];
+    if let Some(tls) = &cluster.tls {
+        let mut set =
+            |key: &str, value: String| properties.push((key.to_string(), Secret::from(value)));
+        if let Some(ca) = &tls.ca_file {
+            set("ssl.ca.location", located("tls.ca_file", ca)?);
+        }
+        if let Some(cert) = &tls.cert_file {
+            set("ssl.certificate.location", located("tls.cert_file", cert)?);
+        }
+        if let Some(key) = &tls.key_file {
+            set("ssl.key.location", located("tls.key_file", key)?);
+        }
+        let verify = tls.verify_hostname.unwrap_or(true);
+        set(
+            "ssl.endpoint.identification.algorithm",
+            if verify { "https" } else { "none" }.to_string(),
+        );
+        if let Some(password) = secret(
+            "tls.key_password_env",
+            &tls.key_password_env,
+            &tls.key_password_file,
+        )? {
+            properties.push(("ssl.key.password".to_string(), password));
+        }
+    }
+    if msk_iam {
+        properties.push(("sasl.mechanism".to_string(), Secret::from("OAUTHBEARER")));
+    }
+    if let Some(token_file) = oauth {
+        located("auth.token_file", token_file)?;
+        properties.push(("sasl.mechanism".to_string(), Secret::from("OAUTHBEARER")));
+    }
+    if let Some((mechanism, credentials)) = sasl {
+        properties.push(("sasl.mechanism".to_string(), Secret::from(mechanism)));
+        if let Some(user) = &credentials.username {
+            properties.push(("sasl.username".to_string(), Secret::from(user.as_str())));
+        }
+        let key = if credentials.password_env.is_some() {
+            "auth.password_env"
+        } else {
+            "auth.password_file"
+        };
+        if let Some(password) = secret(key, &credentials.password_env, &credentials.password_file)?
+        {
+            properties.push(("sasl.password".to_string(), password));
+        }
+    }
+    Ok(properties)
 }
 
 /// `1st`, `2nd`, `3rd`, `4th`, ...
@@ -1093,5 +1253,71 @@ ignore: ['^tmp[.]']
         args: ["gate", "--require", "a", "--state", "s.json"],
         setting: wait,
         want: "none",
+    }
+
+    #[test]
+    fn tls_and_auth_become_client_properties_and_minus_x_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ca.pem"), "x").unwrap();
+        std::fs::write(dir.path().join("pw.txt"), "from-file\n").unwrap();
+        let text = "clusters:
+  tls:
+    bootstrap_servers: h:9093
+    tls: {ca_file: ca.pem, verify_hostname: false}
+    auth: {mechanism: scram-sha-512, username: alice, password_env: TG_PW}
+  plain:
+    bootstrap_servers: h:9092
+    auth: {mechanism: plain, username: bob, password_file: pw.txt}
+  missing:
+    bootstrap_servers: h:9093
+    tls: {ca_file: nowhere.pem}
+";
+        let path = dir.path().join("topicgate.yaml");
+        let resolve = |args: &[&str], env: &[(&str, &str)]| {
+            let loaded = file::from_text(path.clone(), text).unwrap();
+            let mut argv = vec!["topicgate", "plan"];
+            argv.extend(args);
+            let env: BTreeMap<String, String> = env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            Settings::resolve(Arguments::try_parse_from(argv).unwrap(), &env, Some(loaded))
+                .map(connection)
+        };
+        let c = resolve(&["--cluster", "tls"], &[("TG_PW", "hunter2")]).unwrap();
+        assert_eq!(value(&c, "security.protocol"), Some("SASL_SSL"));
+        assert_eq!(value(&c, "sasl.mechanism"), Some("SCRAM-SHA-512"));
+        assert_eq!(value(&c, "sasl.username"), Some("alice"));
+        assert_eq!(value(&c, "sasl.password"), Some("hunter2"));
+        let ca = dir.path().join("ca.pem").display().to_string();
+        assert_eq!(value(&c, "ssl.ca.location"), Some(ca.as_str()));
+        assert_eq!(
+            value(&c, "ssl.endpoint.identification.algorithm"),
+            Some("none")
+        );
+        assert!(!format!("{c:?}").contains("hunter2"));
+        // `-X` wins over the file.
+        let c = resolve(
+            &["--cluster", "tls", "-X", "sasl.username=carol"],
+            &[("TG_PW", "hunter2")],
+        )
+        .unwrap();
+        assert_eq!(value(&c, "sasl.username"), Some("carol"));
+        let c = resolve(&["--cluster", "plain"], &[]).unwrap();
+        assert_eq!(value(&c, "security.protocol"), Some("SASL_PLAINTEXT"));
+        assert_eq!(value(&c, "sasl.password"), Some("from-file"));
+        let err = resolve(&["--cluster", "tls"], &[]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "environment variable `TG_PW` (for `auth.password_env` of cluster `tls` in topicgate.yaml) is not set (or empty)"
+        );
+        let err = resolve(&["--cluster", "missing"], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("`tls.ca_file` of cluster `missing` in `"),
+            "{err}"
+        );
+        assert!(err.contains("nowhere.pem`: "), "{err}");
     }
 }

@@ -664,6 +664,7 @@ fn the_adapter_sees_a_slow_broker_again_after_a_restart() {
         bootstrap_servers: proxy.bootstrap(),
         properties: vec![],
         timeout: Duration::from_secs(10),
+        token_source: None,
     })
     .unwrap();
     cluster.describe().unwrap();

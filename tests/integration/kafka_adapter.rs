@@ -21,6 +21,7 @@ fn connect(broker: &Broker) -> KafkaCluster {
         bootstrap_servers: broker.bootstrap.clone(),
         properties: vec![],
         timeout: Duration::from_secs(10),
+        token_source: None,
     })
     .unwrap()
 }
@@ -188,6 +189,7 @@ fn an_unreachable_cluster_fails_fast_with_the_address() {
         bootstrap_servers: bootstrap.clone(),
         properties: vec![],
         timeout: Duration::from_secs(30),
+        token_source: None,
     })
     .unwrap();
     let start = std::time::Instant::now();

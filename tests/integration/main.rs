@@ -7,7 +7,7 @@
 //! - [`test`]: [`test::Test`], a builder for one run of the binary and what it must print;
 //! - [`fixtures`]: spec texts and snapshot writers shared by tests.
 //!
-//! One module per area: `cli` and `settings` (the binary without a cluster), `exit_codes`,
+//! One module per area: `auth` (TLS and SASL listeners of a secure cluster of its own), `cli` and `settings` (the binary without a cluster), `exit_codes`,
 //! `plan_apply`, `check_gate`, `kafka_adapter`, `export_snapshot`, `policies`, `schemas`, and
 //! `layers` (the import layering of `src/`). Run one area with
 //! `cargo test --test integration cli::`.
@@ -16,6 +16,7 @@ mod fixtures;
 mod support;
 mod test;
 
+mod auth;
 mod check_gate;
 mod cli;
 mod exit_codes;

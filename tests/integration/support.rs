@@ -562,6 +562,7 @@ pub(crate) fn admin(broker: &Broker) -> topicgate::cluster::kafka::KafkaCluster 
         bootstrap_servers: broker.bootstrap.clone(),
         properties: vec![],
         timeout: Duration::from_secs(10),
+        token_source: None,
     })
     .unwrap()
 }

@@ -23,6 +23,11 @@ pub(super) struct TopicgateContext {
     failed: Mutex<std::collections::BTreeSet<String>>,
     /// librdkafka's log lines and errors can quote property values: redacted on arrival.
     redactor: Redactor,
+    /// Where OAUTHBEARER tokens come from, if topicgate sets them (`oauth`).
+    token_source: Option<crate::model::connection::TokenSource>,
+    /// Whether a broker has answered since the client started: an authentication failure after
+    /// that is a failed re-authentication of a live session (KIP-368), not a wrong credential.
+    answered: std::sync::atomic::AtomicBool,
 }
 
 /// A connection-level error that makes waiting pointless (until a broker answers again, for
@@ -31,6 +36,8 @@ pub(super) struct TopicgateContext {
 pub(super) enum ConnectionProblem {
     AllBrokersDown(String),
     Authentication(String),
+    /// A failed TLS handshake (`RD_KAFKA_RESP_ERR__SSL`): an untrusted or misnamed certificate.
+    Tls(String),
     Resolve(String),
 }
 
@@ -43,6 +50,51 @@ impl TopicgateContext {
             bootstrap,
             failed: Mutex::new(Default::default()),
             redactor,
+            token_source: None,
+            answered: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    pub(super) fn with_token_source(
+        mut self,
+        source: Option<crate::model::connection::TokenSource>,
+    ) -> Self {
+        self.token_source = source;
+        self
+    }
+
+    /// Serves librdkafka's token-refresh event: reads a token and sets it on `rk`, or tells
+    /// librdkafka it failed and remembers why (an authentication problem: waiting cannot help).
+    ///
+    /// # Safety
+    /// `rk` must be the live client this context belongs to.
+    unsafe fn refresh_token(&self, rk: *mut rdkafka_sys::rd_kafka_t) {
+        let Some(source) = &self.token_source else {
+            super::oauth::fail(rk, "topicgate has no OAUTHBEARER token source for this cluster: configure `auth:` with `mechanism: oauthbearer` (`token_file`) or `msk-iam`");
+            return;
+        };
+        let result = super::oauth::read(source).and_then(|token| {
+            super::oauth::set(rk, &token)?;
+            Ok(token)
+        });
+        match result {
+            Ok(token) => {
+                let now_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64);
+                log::debug!(
+                    "OAUTHBEARER token set for principal `{}`, expires in {}s",
+                    token.principal,
+                    (token.expires_ms - now_ms) / 1000
+                );
+            }
+            Err(why) => {
+                let why = self.redactor.redact(&why);
+                super::oauth::fail(rk, &why);
+                if let Ok(mut problem) = self.problem.lock() {
+                    *problem = Some(ConnectionProblem::Authentication(why));
+                }
+            }
         }
     }
 
@@ -53,8 +105,13 @@ impl TopicgateContext {
     /// A broker took a request: the cluster is reachable again. Forgets that every broker was
     /// down (and which bootstrap addresses had failed); an authentication failure stays.
     pub(super) fn broker_answered(&self) {
+        self.answered
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut problem) = self.problem.lock() {
-            if !matches!(*problem, Some(ConnectionProblem::Authentication(_))) {
+            if !matches!(
+                *problem,
+                Some(ConnectionProblem::Authentication(_) | ConnectionProblem::Tls(_))
+            ) {
                 *problem = None;
             }
         }
@@ -94,17 +151,38 @@ impl ClientContext for TopicgateContext {
             Some(RDKafkaErrorCode::AllBrokersDown) => {
                 ConnectionProblem::AllBrokersDown(reason.to_string())
             }
+            // N.B. a failed re-authentication of a session that worked (librdkafka and Kafka
+            // race on it when the broker forces re-authentication; the token may have been
+            // renewed in between) is not final: librdkafka reconnects and authenticates anew,
+            // and a failure that lasts ends the request at its timeout with this reason.
+            Some(RDKafkaErrorCode::Authentication)
+                if self.answered.load(std::sync::atomic::Ordering::Relaxed) =>
+            {
+                return
+            }
             Some(RDKafkaErrorCode::Authentication) => {
                 ConnectionProblem::Authentication(reason.to_string())
             }
             Some(RDKafkaErrorCode::Resolve) => ConnectionProblem::Resolve(reason.to_string()),
+            Some(RDKafkaErrorCode::SSL) => ConnectionProblem::Tls(reason.to_string()),
             // A failed connection to one broker; the cluster is unreachable once every bootstrap
             // address has failed (librdkafka does not always say "all brokers down" for them).
             Some(RDKafkaErrorCode::BrokerTransportFailure) => {
+                // `ssl://host:port/bootstrap: ...` (with the protocol, but for PLAINTEXT).
+                let broker = match reason.split_once("://") {
+                    Some((protocol, rest))
+                        if protocol
+                            .chars()
+                            .all(|c| c.is_ascii_alphabetic() || c == '_') =>
+                    {
+                        rest
+                    }
+                    _ => reason,
+                };
                 let Some(address) = self
                     .bootstrap
                     .iter()
-                    .find(|b| reason.starts_with(&format!("{b}/")))
+                    .find(|b| broker.starts_with(&format!("{b}/")))
                 else {
                     return;
                 };
@@ -162,7 +240,7 @@ impl MainQueuePump {
                         if event.is_null() {
                             continue;
                         }
-                        handle_event(client.context(), event);
+                        handle_event(client.context(), client.native_ptr(), event);
                         rdkafka_sys::rd_kafka_event_destroy(event);
                     }
                     rdkafka_sys::rd_kafka_queue_destroy(queue);
@@ -186,8 +264,12 @@ impl Drop for MainQueuePump {
 }
 
 /// # Safety
-/// `event` must be a live event from the client's main queue.
-unsafe fn handle_event(context: &TopicgateContext, event: *mut rdkafka_sys::rd_kafka_event_t) {
+/// `event` must be a live event from the main queue of the client `rk`, which is live.
+unsafe fn handle_event(
+    context: &TopicgateContext,
+    rk: *mut rdkafka_sys::rd_kafka_t,
+    event: *mut rdkafka_sys::rd_kafka_event_t,
+) {
     use std::ffi::CStr;
     let text = |p: *const std::os::raw::c_char| {
         if p.is_null() {
@@ -205,6 +287,8 @@ unsafe fn handle_event(context: &TopicgateContext, event: *mut rdkafka_sys::rd_k
                 context.log(log_level(level), &text(fac), &text(message));
             }
         }
+        // N.B. KAFKA.md: rdkafka's AdminClient never serves this event; this pump does.
+        rdkafka_sys::RD_KAFKA_EVENT_OAUTHBEARER_TOKEN_REFRESH => context.refresh_token(rk),
         rdkafka_sys::RD_KAFKA_EVENT_ERROR => {
             let code = rdkafka_sys::rd_kafka_event_error(event);
             let reason = text(rdkafka_sys::rd_kafka_event_error_string(event));

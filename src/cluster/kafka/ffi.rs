@@ -154,7 +154,11 @@ pub(super) unsafe fn admin_options(
     )?;
     // N.B. librdkafka accepts an operation timeout only for CreateTopics, DeleteTopics,
     // CreatePartitions and DeleteRecords, and refuses it for other requests.
-    if op != sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS {
+    if !matches!(
+        op,
+        sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS
+            | sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBEACLS
+    ) {
         check(
             sys::rd_kafka_AdminOptions_set_operation_timeout(
                 options.ptr(),
@@ -208,4 +212,26 @@ pub(super) unsafe fn answer(
         });
     }
     Ok(event)
+}
+
+/// librdkafka's version and the features it was built with (`builtin.features`: `ssl`,
+/// `sasl_scram`, `sasl_oauthbearer`, ...), for `topicgate --version`.
+pub(super) fn build_info() -> (String, String) {
+    // SAFETY: `rd_kafka_version_str` returns a static string; the configuration is a fresh
+    // object owned by the guard, read with a buffer whose size is passed, and destroyed once.
+    unsafe {
+        let version = text(sys::rd_kafka_version_str());
+        let Some(conf) = Owned::new(sys::rd_kafka_conf_new(), sys::rd_kafka_conf_destroy) else {
+            return (version, String::new());
+        };
+        let name = c"builtin.features";
+        let mut buffer = vec![0 as c_char; 1024];
+        let mut size = buffer.len();
+        let result =
+            sys::rd_kafka_conf_get(conf.ptr(), name.as_ptr(), buffer.as_mut_ptr(), &mut size);
+        if result != sys::rd_kafka_conf_res_t::RD_KAFKA_CONF_OK || size > buffer.len() {
+            return (version, String::new());
+        }
+        (version, text(buffer.as_ptr()))
+    }
 }

@@ -7,8 +7,10 @@
 //! each mutating call is one request (chunked for very many topics), never one per topic.
 
 mod context;
+mod describe_acls;
 mod ffi;
 mod incremental_alter_configs;
+mod oauth;
 mod redactor;
 mod topic_requests;
 
@@ -38,6 +40,53 @@ use crate::model::cluster_state::{
     TopicState,
 };
 use crate::model::connection::{is_bootstrap_property, Connection, TIMEOUT_RANGE};
+
+/// `librdkafka 2.12.1 (gzip, snappy, ssl, sasl_scram, ...)`: the client library and the
+/// features it was built with, for `topicgate --version`.
+pub fn client_version() -> String {
+    let (version, features) = ffi::build_info();
+    format!("librdkafka {version} ({features})")
+}
+
+/// Where OAUTHBEARER tokens come from: the connection's source, else librdkafka's unsecured
+/// test tokens when `-X enable.sasl.oauthbearer.unsecure.jwt=true` asks for them (principal and
+/// lifetime from `sasl.oauthbearer.config`, as librdkafka reads them).
+fn token_source(settings: &Connection) -> Option<crate::model::connection::TokenSource> {
+    if settings.token_source.is_some() {
+        return settings.token_source.clone();
+    }
+    let value = |key: &str| {
+        settings
+            .properties
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.expose().to_string())
+    };
+    if !value("enable.sasl.oauthbearer.unsecure.jwt")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return None;
+    }
+    let config = value("sasl.oauthbearer.config").unwrap_or_default();
+    let field = |name: &str| {
+        config
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_string)
+    };
+    Some(crate::model::connection::TokenSource::Unsecured {
+        principal: field("principal")?,
+        lifetime: Duration::from_secs(
+            field("lifeSeconds")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(3600),
+        ),
+    })
+}
+
+/// Why a cluster without an authorizer has no ACLs to read.
+const NO_AUTHORIZER: &str = "the cluster has no authorizer: any client may create topics when auto-creation or CreateTopics reaches it";
 
 /// How many topics go into one admin request. Kafka has no per-request limit, but a response
 /// for tens of thousands of topics' configs can approach librdkafka's 100 MB receive limit.
@@ -92,7 +141,8 @@ impl KafkaCluster {
         let redactor = Redactor::new(&settings.properties);
         let admin = AdminClient::from_config_and_context(
             &config,
-            TopicgateContext::new(bootstrap.addresses().to_vec(), redactor.clone()),
+            TopicgateContext::new(bootstrap.addresses().to_vec(), redactor.clone())
+                .with_token_source(token_source(&settings)),
         )
         .map_err(|e| ClusterError::Settings(redactor::client_error(&e, &redactor)))?;
         let admin = Arc::new(admin);
@@ -126,6 +176,9 @@ impl KafkaCluster {
         let context = self.admin.inner().context();
         let deadline = Instant::now() + self.settings.timeout;
         let mut slice = Duration::from_millis(100);
+        // Whether the listener was probed for TLS yet (once, after a second without an answer).
+        let started = Instant::now();
+        let mut probed_tls = self.uses_tls();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             // N.B. KAFKA.md: `None` = Metadata with a null topic list (all topics); never a
@@ -151,9 +204,27 @@ impl KafkaCluster {
                     slice = left;
                 }
                 Some(RDKafkaErrorCode::BrokerTransportFailure) => {
+                    // N.B. a TLS listener never answers a plaintext request (it waits for a
+                    // handshake): after a second without an answer, ask it once in TLS.
+                    if !probed_tls && started.elapsed() >= Duration::from_secs(1) {
+                        probed_tls = true;
+                        if let Some(address) = speaking_tls(self.bootstrap.addresses()) {
+                            return Err(ClusterError::Unreachable {
+                                bootstrap: self.settings.bootstrap_servers.clone(),
+                                timeout: self.settings.timeout,
+                                detail: format!("`{address}` is a TLS listener, but the client does not use TLS: add `tls:` to the cluster in topicgate.yaml (or `-X security.protocol=SSL`, or `SASL_SSL` with SASL)"),
+                            });
+                        }
+                    }
                     match context.problem() {
                         Some(ConnectionProblem::Authentication(detail)) => {
                             return Err(ClusterError::Authentication {
+                                bootstrap: self.settings.bootstrap_servers.clone(),
+                                detail,
+                            })
+                        }
+                        Some(ConnectionProblem::Tls(detail)) => {
+                            return Err(ClusterError::Tls {
                                 bootstrap: self.settings.bootstrap_servers.clone(),
                                 detail,
                             })
@@ -171,6 +242,40 @@ impl KafkaCluster {
         }
     }
 
+    /// Whether the first broker has an authorizer (`authorizer.class.name` set) and whether it
+    /// allows everyone where no ACL matches (`allow.everyone.if.no.acl.found`), if it says.
+    fn authorizer(&self) -> Option<(bool, bool)> {
+        let metadata = self
+            .admin
+            .inner()
+            .fetch_metadata(None, self.settings.timeout)
+            .ok()?;
+        let id = metadata.brokers().first()?.id();
+        let answer = block_on(
+            self.admin
+                .describe_configs(&[ResourceSpecifier::Broker(id)], &self.options(Mode::Apply)),
+        )
+        .ok()?;
+        let resource = answer.into_iter().next()?.ok()?;
+        let value = |name: &str| {
+            resource
+                .entries
+                .iter()
+                .find(|e| e.name == name)
+                .and_then(|e| e.value.clone())
+        };
+        let present = value("authorizer.class.name").is_some_and(|v| !v.trim().is_empty());
+        let open = value("allow.everyone.if.no.acl.found").is_some_and(|v| v == "true");
+        Some((present, open))
+    }
+
+    /// Whether `security.protocol` is `SSL` or `SASL_SSL`.
+    fn uses_tls(&self) -> bool {
+        self.settings.properties.iter().any(|(k, v)| {
+            k == "security.protocol" && v.expose().to_ascii_uppercase().ends_with("SSL")
+        })
+    }
+
     fn unreachable(&self, detail: String) -> ClusterError {
         let context = self.admin.inner().context();
         let detail = context.last_error().unwrap_or(detail);
@@ -178,9 +283,15 @@ impl KafkaCluster {
         // librdkafka, like a slow broker: say what it more likely is. (A name that did not
         // resolve has no listener to probe, and its lookup could be slow.)
         let resolved = !matches!(context.problem(), Some(ConnectionProblem::Resolve(_)));
+        // Which mistake is likelier depends on whether TLS is configured.
+        let likely = if self.uses_tls() {
+            "wrong port, or a listener without TLS: `security.protocol` should then be `PLAINTEXT` or `SASL_PLAINTEXT` (no `tls:`); or a listener that requires a client certificate (`tls.cert_file`/`tls.key_file`)"
+        } else {
+            "wrong port, or a TLS/SASL listener: configure `tls:`/`auth:` for the cluster, or `-X security.protocol`"
+        };
         let detail = match accepting(self.bootstrap.addresses()).filter(|_| resolved) {
             Some(address) => format!(
-                "connected to `{address}` but got no Kafka response: is this a Kafka listener? (wrong port, or a TLS/SASL listener without `-X security.protocol`); librdkafka said: {detail}"
+                "connected to `{address}` but got no Kafka response: is this a Kafka listener? ({likely}); librdkafka said: {detail}"
             ),
             None => detail,
         };
@@ -214,6 +325,53 @@ fn accepting(addresses: &[String]) -> Option<String> {
                         }
                     }
                     None
+                })
+            })
+            .collect();
+        probes
+            .into_iter()
+            .filter_map(|p| p.join().ok().flatten())
+            .next()
+    })
+}
+
+/// The first of `addresses` that answers a TLS ClientHello with a TLS record (a handshake or an
+/// alert) within a second, if any; all are probed at once. A Kafka plaintext listener reads the
+/// hello as an oversized request and closes the connection without a byte.
+fn speaking_tls(addresses: &[String]) -> Option<String> {
+    use std::io::{Read, Write};
+    use std::net::{TcpStream, ToSocketAddrs};
+    // TLS 1.2 ClientHello: ECDHE-RSA/ECDSA AES-GCM suites, P-256, RSA/ECDSA SHA-256 signatures.
+    const HELLO: &[u8] = &[
+        0x16, 0x03, 0x01, 0x00, 0x52, // record: handshake, 82 bytes
+        0x01, 0x00, 0x00, 0x4e, // ClientHello, 78 bytes
+        0x03, 0x03, // TLS 1.2
+        7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+        7, 7,    // random
+        0x00, // no session id
+        0x00, 0x08, 0xc0, 0x2f, 0xc0, 0x30, 0xc0, 0x2b, 0xc0, 0x2c, // cipher suites
+        0x01, 0x00, // no compression
+        0x00, 0x1d, // extensions, 29 bytes
+        0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x17, // supported groups: P-256
+        0x00, 0x0b, 0x00, 0x02, 0x01, 0x00, // EC point formats: uncompressed
+        0x00, 0x0d, 0x00, 0x06, 0x00, 0x04, 0x04, 0x01, 0x04, 0x03, // signature algorithms
+        0xff, 0x01, 0x00, 0x01, 0x00, // renegotiation info
+    ];
+    let timeout = Duration::from_secs(1);
+    std::thread::scope(|scope| {
+        let probes: Vec<_> = addresses
+            .iter()
+            .map(|address| {
+                scope.spawn(move || {
+                    let a = address.to_socket_addrs().ok()?.next()?;
+                    let mut stream = TcpStream::connect_timeout(&a, timeout).ok()?;
+                    stream.set_read_timeout(Some(timeout)).ok()?;
+                    stream.set_write_timeout(Some(timeout)).ok()?;
+                    stream.write_all(HELLO).ok()?;
+                    let mut head = [0u8; 2];
+                    stream.read_exact(&mut head).ok()?;
+                    // A record of type alert (21) or handshake (22), protocol version 3.x.
+                    matches!(head, [21 | 22, 3]).then(|| address.clone())
                 })
             })
             .collect();
@@ -582,6 +740,30 @@ impl ClusterReader for KafkaCluster {
         self.describe_unredacted(Some(names))
             .map_err(|e| self.redactor.cluster_error(e))
     }
+
+    fn describe_acls(&self) -> Option<crate::model::acl::AclView> {
+        use crate::model::acl::AclView;
+        // N.B. librdkafka 2.12.1 drops DescribeAcls' top-level error (SECURITY_DISABLED without
+        // an authorizer) and answers an empty list: ask a broker whether it has an authorizer.
+        let authorizer = self.authorizer();
+        if authorizer.is_some_and(|(present, _)| !present) {
+            return Some(AclView::Unreadable(NO_AUTHORIZER.into()));
+        }
+        let allow_everyone_if_no_acl = authorizer.is_some_and(|(_, open)| open);
+        Some(match describe_acls::describe_acls(self.admin.inner(), self.settings.timeout) {
+            Ok(acls) => AclView::Known {
+                acls,
+                allow_everyone_if_no_acl,
+            },
+            Err(e) => AclView::Unreadable(self.redactor.redact(&match e.code {
+                Some(RDKafkaErrorCode::SecurityDisabled) => NO_AUTHORIZER.to_string(),
+                Some(RDKafkaErrorCode::ClusterAuthorizationFailed) => {
+                    "the client may not describe them: it needs DESCRIBE on the cluster; on MSK with IAM, topic permissions live in IAM policies instead".to_string()
+                }
+                _ => format!("DescribeAcls failed: {}", e.message),
+            })),
+        })
+    }
 }
 
 impl ClusterWriter for KafkaCluster {
@@ -667,6 +849,7 @@ mod tests {
             bootstrap_servers: format!("127.0.0.1:{port}"),
             properties: vec![],
             timeout: Duration::from_secs(20),
+            token_source: None,
         })
         .unwrap();
         let start = Instant::now();

@@ -75,6 +75,10 @@ impl Redactor {
                 timeout,
                 detail: self.redact(&detail),
             },
+            ClusterError::Tls { bootstrap, detail } => ClusterError::Tls {
+                bootstrap,
+                detail: self.redact(&detail),
+            },
             ClusterError::Authentication { bootstrap, detail } => ClusterError::Authentication {
                 bootstrap,
                 detail: self.redact(&detail),
