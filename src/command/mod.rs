@@ -237,8 +237,6 @@ fn open<'c>(
     Ok(reader.cluster)
 }
 
-/// Runs commands over a `MemoryCluster` (the command's connector), rendering into buffers: the
-/// command-level tests of each `command/*.rs`, without a broker.
 /// Hands a described cluster's state to the end of the process instead of freeing it: a
 /// command reads the cluster once and exits soon after, and on Kafka the state holds about 40
 /// config entries per topic (400,000 at 10,000 topics), which freeing one by one costs about 7%
@@ -247,6 +245,8 @@ pub(crate) fn leave_to_exit(state: crate::model::cluster_state::ClusterState) {
     std::mem::forget(state);
 }
 
+/// Runs commands over a `MemoryCluster` (the command's connector), rendering into buffers: the
+/// command-level tests of each `command/*.rs`, without a broker.
 #[cfg(test)]
 pub(crate) mod testing {
     use super::{Context, Io, Outcome};
