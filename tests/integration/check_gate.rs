@@ -6,7 +6,9 @@
 
 use std::time::Duration;
 
-use crate::support::{produce, spec_dir, state, stderr, stdout, topicgate_on, Broker, BrokerKind};
+use crate::support::{
+    apply_yes, produce, spec_dir, state, stderr, stdout, topicgate_on, Broker, BrokerKind,
+};
 
 /// N.B. KAFKA.md: Tansu auto-creates topics with 4 partitions, replication factor 1, and does
 /// not expose its defaults; tests give them as a user would.
@@ -171,11 +173,7 @@ fn a_partition_decrease_is_blocked_and_reported_plainly() {
         "s.yaml",
         "topics:\n  - {name: orders.audit, partitions: 4, replication_factor: 3}\n",
     )]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(bigger.path())
-        .assert()
-        .success();
+    apply_yes(&broker, bigger.path());
     let out = topicgate_on(&broker)
         .args(["apply", "--yes"])
         .arg(specs.path())
@@ -228,11 +226,7 @@ fn each_code_fires_on_the_real_broker_and_not_on_governed_topics() {
   - {name: tmp.scratch, partitions: 1, replication_factor: 3, configs: {retention.ms: 2h}}
 ",
     )]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(initial.path())
-        .assert()
-        .success();
+    apply_yes(&broker, initial.path());
     produce(&broker, "auto.made");
 
     let run = |extra: &[&str]| {
@@ -302,17 +296,9 @@ fn fail_on_and_output_formats() {
     // a warning.
     let broker = Broker::tansu();
     let specs = spec_dir(&[("s.yaml", "topics:\n  - {name: governed, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n")]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
     let extra = spec_dir(&[("s.yaml", "topics:\n  - {name: stray, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n")]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(extra.path())
-        .assert()
-        .success();
+    apply_yes(&broker, extra.path());
 
     // Only a warning (unmanaged `stray`): exit 0 by default, 1 with --fail-on warning.
     let out = topicgate_on(&broker)
@@ -444,11 +430,7 @@ fn the_gate_waits_for_provisioning() {
         .unwrap();
     // Provisioning runs while the gate waits.
     std::thread::sleep(Duration::from_millis(1500));
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
     let out = waiting.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

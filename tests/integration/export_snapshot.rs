@@ -2,18 +2,16 @@
 //! Apache Kafka (the shared single-node cluster of tests/integration/support.rs).
 
 use crate::fixtures::{EVERY_TYPE, EXISTING};
-use crate::support::{produce, spec_dir, stderr, stdout, topicgate, topicgate_on, Broker};
+use crate::support::{
+    apply_yes, produce, spec_dir, stderr, stdout, topicgate, topicgate_on, Broker,
+};
 
 #[test]
 fn exported_specs_plan_to_no_changes_and_files_are_never_overwritten_silently() {
     let broker = Broker::start();
     // A cluster someone set up by hand (here: through apply from specs we then throw away).
     let original = spec_dir(&[("x.yaml", EXISTING)]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(original.path())
-        .assert()
-        .success();
+    apply_yes(&broker, original.path());
 
     let out_dir = tempfile::tempdir().unwrap();
     let out = topicgate_on(&broker)
@@ -89,11 +87,7 @@ fn without_source(mut doc: serde_json::Value) -> serde_json::Value {
 fn a_snapshot_gives_the_same_answers_as_the_live_cluster() {
     let broker = Broker::start();
     let setup = spec_dir(&[("x.yaml", EXISTING)]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(setup.path())
-        .assert()
-        .success();
+    apply_yes(&broker, setup.path());
     produce(&broker, "auto.made");
     // The specs under review differ from the cluster: a changed config, a missing topic.
     let specs = spec_dir(&[(
@@ -190,18 +184,7 @@ fn a_snapshot_gives_the_same_answers_as_the_live_cluster() {
 fn export_round_trips_overrides_of_every_type() {
     let broker = Broker::start();
     let original = spec_dir(&[("x.yaml", EVERY_TYPE)]);
-    let out = topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(original.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    apply_yes(&broker, original.path());
     produce(&broker, "typed.auto");
     // Only the real overrides (source DYNAMIC_TOPIC_CONFIG) count, not the ~40 inherited values.
     let overrides = crate::support::state(&broker).topics["typed.everything"].overrides();

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::fixtures::ORDERS;
-use crate::support::{admin, spec_dir, state, stderr, stdout, topicgate, topicgate_on, Broker};
+use crate::support::{
+    admin, apply_yes, spec_dir, state, stderr, stdout, topicgate, topicgate_on, Broker,
+};
 use topicgate::cluster::{ClusterWriter, ConfigAlteration, ConfigOp, Mode, NewTopic};
 
 fn overrides(broker: &Broker, topic: &str) -> BTreeMap<String, String> {
@@ -25,18 +27,7 @@ fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 fn apply_creates_topics_with_configs_and_the_next_plan_is_empty() {
     let broker = Broker::start();
     let specs = spec_dir(&[("orders.yaml", ORDERS)]);
-    let out = topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let out = apply_yes(&broker, specs.path());
     assert!(
         stdout(&out).contains("Applied 1 of 1 change(s)."),
         "{}",
@@ -86,11 +77,7 @@ fn plan_json_lists_one_entry_per_changed_topic() {
             "topics:\n  - {name: other, partitions: 1, replication_factor: 1}\n",
         ),
     ]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path().join("other.yaml"))
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path().join("other.yaml"));
     let out = topicgate_on(&broker)
         .args(["plan", "--format", "json", "--exit-code"])
         .arg(specs.path())
@@ -123,11 +110,7 @@ fn plan_json_lists_one_entry_per_changed_topic() {
 fn a_config_change_leaves_the_other_overrides_alone() {
     let broker = Broker::start();
     let specs = spec_dir(&[("orders.yaml", ORDERS)]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
 
     std::fs::write(
         specs.path().join("orders.yaml"),
@@ -142,11 +125,7 @@ fn a_config_change_leaves_the_other_overrides_alone() {
     let text = stdout(&out);
     assert!(text.contains("-  retention.ms: 604800000  # 7d"), "{text}");
     assert!(text.contains("+  retention.ms: 86400000  # 1d"), "{text}");
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
     assert_eq!(
         overrides(&broker, "orders.created"),
         map(&[
@@ -161,11 +140,7 @@ fn a_config_change_leaves_the_other_overrides_alone() {
 fn an_undeclared_override_is_removed_and_shown_as_removal() {
     let broker = Broker::start();
     let specs = spec_dir(&[("orders.yaml", ORDERS)]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
     // Someone sets an override by hand.
     admin(&broker)
         .alter_configs(
@@ -203,11 +178,7 @@ fn an_undeclared_override_is_removed_and_shown_as_removal() {
         "{text}"
     );
 
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
     assert_eq!(
         overrides(&broker, "orders.created"),
         map(&[
@@ -290,11 +261,7 @@ fn a_partial_failure_says_what_was_applied_and_a_rerun_finishes_the_rest() {
     let broker = Broker::tansu();
     let v1 = "topics:\n  - name: grows\n    partitions: 1\n    replication_factor: 1\n    configs: {retention.ms: 1h}\n";
     let specs = spec_dir(&[("a.yaml", v1)]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
 
     // More partitions (N.B. KAFKA.md: the test broker lacks CreatePartitions, so this fails), a
     // config change on the same topic and a new topic: the independent changes go through.
@@ -472,11 +439,7 @@ fn kafka_validates_every_kind_of_change_and_changes_nothing() {
     let broker = Broker::start();
     let v1 = "topics:\n  - {name: grows, partitions: 1, replication_factor: 1, configs: {retention.ms: 1h}}\n";
     let specs = spec_dir(&[("a.yaml", v1)]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
     let before = state(&broker);
     let v2 = "topics:
   - {name: grows, partitions: 3, replication_factor: 1, configs: {retention.ms: 2h, cleanup.policy: compact}}
@@ -540,11 +503,7 @@ fn a_blocked_change_stops_apply_before_anything_changes() {
     let broker = Broker::start();
     let v1 = "topics:\n  - {name: shrink, partitions: 3, replication_factor: 1}\n";
     let specs = spec_dir(&[("a.yaml", v1)]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
     let v2 = "topics:\n  - {name: shrink, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n  - {name: new.one, partitions: 1, replication_factor: 1}\n";
     std::fs::write(specs.path().join("a.yaml"), v2).unwrap();
 
@@ -911,18 +870,7 @@ fn a_topic_that_sets_every_once_standard_key_converges_and_shows_no_drift() {
       unclean.leader.election.enable: false
 ";
     let specs = spec_dir(&[("orders.yaml", spec)]);
-    let out = topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    apply_yes(&broker, specs.path());
     assert_eq!(overrides(&broker, "orders.everything").len(), 20);
     let out = topicgate_on(&broker)
         .args(["plan", "--exit-code"])
@@ -984,11 +932,7 @@ fn a_replication_factor_change_is_executed_by_kafkas_own_reassignment_tool() {
     let broker = Broker::msk();
     let v1 = "topics:\n  - {name: reassign.me, partitions: 2, replication_factor: 1, configs: {retention.ms: 1h}}\n";
     let specs = spec_dir(&[("a.yaml", v1)]);
-    topicgate_on(&broker)
-        .args(["apply", "--yes"])
-        .arg(specs.path())
-        .assert()
-        .success();
+    apply_yes(&broker, specs.path());
     std::fs::write(
         specs.path().join("a.yaml"),
         v1.replace("replication_factor: 1", "replication_factor: 3"),

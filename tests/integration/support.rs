@@ -535,6 +535,27 @@ pub(crate) fn topicgate_on(broker: &Broker) -> assert_cmd::Command {
     cmd
 }
 
+/// Runs `apply --yes PATH` against `broker` and asserts that it succeeded (both streams shown
+/// if not); the output, for what the test asserts next.
+pub(crate) fn apply_yes(
+    broker: &Broker,
+    path: impl AsRef<std::ffi::OsStr>,
+) -> std::process::Output {
+    let out = topicgate_on(broker)
+        .args(["apply", "--yes"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    out
+}
+
 /// A temporary directory holding the given spec files.
 pub(crate) fn spec_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
